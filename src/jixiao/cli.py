@@ -1,0 +1,167 @@
+"""The ``jixiao`` command line: score, rulesets, schema.
+
+Exit codes: 0 success; 2 unreadable input or unusable rule set (with a
+message naming the file and place, never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import rulesets
+from .document import Evaluation
+from .native import json_dumps
+from .numbers import fmt
+from .rulesets import RuleSetError
+from .scoring import Scorecard, to_dict
+from .service import score_file
+
+SCHEMA_PATH = Path("schema") / "evaluation.schema.json"
+KIND_NAMES = {"department": "部门整体支出", "project": "项目支出"}
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _fail(message: str) -> None:
+    _console(stderr=True).print(f"[bold red]错误[/]：{message}", markup=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jixiao")
+def main() -> None:
+    """绩效（Jixiao）：预算绩效自评的评分、核查与报告。"""
+
+
+@main.command("score")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--ruleset", "ruleset_id", help="评分规则 id 或文件路径（默认按文档的类型、年度和地区选择）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def score_command(file: Path, ruleset_id: str | None, as_json: bool) -> None:
+    """按评分规则计算一份自评文档的得分，并与文档填报的得分比较。"""
+    try:
+        scored = score_file(file, ruleset_id)
+    except RuleSetError as exc:
+        _fail(str(exc))
+        return
+    if scored.scorecard is None:
+        err = _console(stderr=True)
+        err.print(f"[bold red]无法读取[/] {file}：", markup=True)
+        for problem in scored.problems:
+            err.print(f"  {problem}", markup=False)
+        sys.exit(2)
+    evaluation = scored.loaded.evaluation
+    assert evaluation is not None
+    if as_json:
+        data = {"file": str(file), "unit": evaluation.unit, "year": evaluation.year,
+                "kind": evaluation.kind.value, **to_dict(scored.scorecard)}
+        click.echo(json_dumps(data))
+        return
+    _print_scorecard(evaluation, scored.scorecard)
+
+
+def _n(value: Decimal | None) -> str:
+    return fmt(value)
+
+
+def _print_scorecard(e: Evaluation, card: Scorecard) -> None:
+    out = _console()
+    name = e.project.name if e.project else e.unit
+    out.print(f"[bold]{name}[/]  {e.year}年度 {KIND_NAMES[e.kind.value]}绩效自评", markup=True)
+    out.print(f"评分规则：{card.ruleset_title}（{card.ruleset}）", markup=False)
+    rate = card.execution_rate
+    if rate.value is not None:
+        out.print(f"预算执行率：{fmt((rate.value * 100).quantize(Decimal('0.01')))}%（{rate.formula}）", markup=False)
+    cats = Table(title="各项指标得分", show_lines=False)
+    for col in ("类别", "权重", "规则计算", "得分率", "填报得分", "表内合计", "说明"):
+        cats.add_column(col, justify="right" if col not in ("类别", "说明") else "left")
+    for c in card.categories:
+        rate_text = f"{fmt((c.rate * 100).quantize(Decimal('0.01')))}%" if c.rate is not None else "—"
+        cats.add_row(c.name, _n(c.weight), _n(c.computed), rate_text, _n(c.reported), _n(c.stated), c.note or "")
+    cats.add_row("[bold]合计[/]", "100", f"[bold]{_n(card.total)}[/]", "", _n(card.reported_total), _n(card.stated_total), "")
+    out.print(cats)
+    out.print(f"总分 [bold]{_n(card.total)}[/]，等级 [bold]{card.grade}[/]"
+              f"（文档填报：{_n(card.reported_total)}，{card.reported_grade or '—'}）", markup=True)
+    table = Table(title="指标明细（扣分说明）", show_lines=False)
+    for col in ("一级", "二级", "三级指标", "分值", "填报", "计算", "说明"):
+        table.add_column(col, overflow="fold")
+    for i in card.indicators:
+        mark = "" if i.reported is None or i.computed is None or i.reported == i.computed else "[red]≠[/]"
+        table.add_row(i.level1, i.level2, i.name, _n(i.weight), _n(i.reported), f"{_n(i.computed)}{mark}", i.explanation)
+    out.print(table)
+    if card.differences:
+        out.print(f"[bold yellow]填报与计算不一致（{len(card.differences)} 处）[/]", markup=True)
+        for d in card.differences:
+            out.print(f"  · {d.where} {d.field}：填报 {_fmt_any(d.reported)}，计算 {_fmt_any(d.computed)} —— {d.message}",
+                      markup=False)
+    for note in card.notes:
+        out.print(f"注：{note}", markup=False)
+
+
+def _fmt_any(value: object) -> str:
+    return fmt(value) if isinstance(value, Decimal) else str(value if value is not None else "—")
+
+
+@main.command("rulesets")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def rulesets_command(as_json: bool) -> None:
+    """列出可用的评分规则（含依据与权重）。"""
+    try:
+        found = rulesets.available()
+    except RuleSetError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        click.echo(json_dumps([r.model_dump(mode="json") for r in found]))
+        return
+    table = Table(title="评分规则")
+    for col in ("id", "名称", "地区", "年度", "类型", "权重", "舍入", "依据"):
+        table.add_column(col, overflow="fold")
+    for r in found:
+        weights = " / ".join(f"{c.name}{fmt(c.weight)}" for c in r.categories)
+        basis = "；".join(f"{b.document_number or b.title[:16]}[{b.confidence}]" for b in r.basis)
+        table.add_row(r.id, r.title, r.jurisdiction, str(r.year), KIND_NAMES[r.kind.value], weights,
+                      f"{r.rounding.mode.value} {r.rounding.decimals}位", basis)
+    _console().print(table)
+
+
+def evaluation_schema() -> dict:
+    """JSON Schema of the native format, generated from the models."""
+    schema = Evaluation.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://jixiao.example/schema/evaluation.schema.json"
+    schema["title"] = "Jixiao 自评文档（Evaluation）"
+    return schema
+
+
+@main.command("schema")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件（默认输出到屏幕）")
+@click.option("--check", is_flag=True, help="检查已提交的 schema 是否与模型一致")
+def schema_command(output: Path | None, check: bool) -> None:
+    """输出自评文档的 JSON Schema。"""
+    text = json.dumps(evaluation_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if check:
+        path = output or SCHEMA_PATH
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            _fail(f"{path} 与模型不一致，请运行 jixiao schema -o {path}")
+        click.echo(f"{path} 与模型一致")
+        return
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"已写入 {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

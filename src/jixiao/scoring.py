@@ -1,0 +1,537 @@
+"""The scoring engine: document + rule set → scorecard (评分卡).
+
+Every indicator gets a computed score with a one-line Chinese explanation
+(``目标≥95%，实际90%，90/95×2=1.89``); categories get their subtotal and
+得分率; the total its grade. Beside each computed figure stands what the
+document reports, and every difference is listed. Exact Decimal arithmetic;
+rounding only where the rule set says (per line, or on the total only).
+
+Three views of the same score are kept apart on purpose:
+
+* ``computed``: what the rule set gives from the document's figures;
+* ``reported``: what the document states (自评得分, 各项指标得分情况表);
+* ``stated``: the document's own stated line scores added up (表内合计),
+  which shows arithmetic slips independent of any rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import common
+from .document import Evaluation, Leaf
+from .numbers import HUNDRED, ONE, ZERO, RoundingMode, fmt, pct, round_to
+from .rulesets import Band, CategoryRule, RuleSet
+from .values import Comparator, Grade, Value, ValueKind, format_value, parse_value
+
+_BUDGET_ALIASES = ("预算执行", "资金执行")
+_PARTIAL_PREFIXES = ("基本", "部分", "较", "一般", "尚")
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    """The score of one third-level indicator.
+
+    Attributes:
+        path: the leaf's path in the document.
+        level1 / level2 / name: the three levels' names.
+        category: key of the rule-set category it counts in (None: unassigned).
+        weight: 分值.
+        reported: 得分 as stated.
+        computed: score by the rule set (None when it cannot be computed).
+        method: positive / negative / equal / deadline / qualitative / none.
+        explanation: one line in Chinese showing how ``computed`` came out.
+        met: whether the target was met (None when unknown).
+        ratio: actual / target for quantitative indicators.
+        common: key of the common indicator, when it is one.
+        applicable: False for indicators marked not applicable.
+    """
+
+    path: str
+    level1: str
+    level2: str
+    name: str
+    category: str | None
+    weight: Decimal | None
+    reported: Decimal | None
+    computed: Decimal | None
+    method: str
+    explanation: str
+    met: bool | None = None
+    ratio: Decimal | None = None
+    common: str | None = None
+    applicable: bool = True
+
+    @property
+    def used(self) -> Decimal:
+        """The score that counts: computed, else reported, else 0."""
+        if self.computed is not None:
+            return self.computed
+        return self.reported if self.reported is not None else ZERO
+
+    @property
+    def lost(self) -> Decimal | None:
+        """Points lost against the weight (扣分)."""
+        if self.weight is None:
+            return None
+        return self.weight - self.used
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    """A first-level category's subtotal.
+
+    Attributes:
+        key / name: from the rule set.
+        weight: effective weight (after redistribution from absent categories).
+        computed: subtotal by the rule set.
+        reported: the category table's 得分 for it.
+        stated: the document's stated line scores added up (None if none stated).
+        reported_weight: the category table's 权重分值.
+        reported_rate: the category table's 得分率 (percentage points).
+        indicators: its indicators' scores.
+        note: how the subtotal was obtained when not from indicators.
+    """
+
+    key: str
+    name: str
+    weight: Decimal
+    computed: Decimal
+    reported: Decimal | None
+    stated: Decimal | None
+    reported_weight: Decimal | None = None
+    reported_rate: Decimal | None = None
+    indicators: tuple[IndicatorScore, ...] = ()
+    note: str | None = None
+
+    @property
+    def rate(self) -> Decimal | None:
+        """得分率 = computed / weight."""
+        return self.computed / self.weight if self.weight else None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A reported figure that differs from the computed one."""
+
+    where: str
+    field: str
+    reported: Decimal | str | None
+    computed: Decimal | str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The result of scoring one document under one rule set."""
+
+    ruleset: str
+    ruleset_title: str
+    total: Decimal
+    grade: str
+    categories: tuple[CategoryScore, ...]
+    reported_total: Decimal | None
+    reported_grade: str | None
+    stated_total: Decimal | None
+    execution_rate: common.Rate
+    unassigned: tuple[IndicatorScore, ...] = ()
+    differences: tuple[Difference, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def indicators(self) -> tuple[IndicatorScore, ...]:
+        return tuple(i for c in self.categories for i in c.indicators) + self.unassigned
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _round(value: Decimal, rules: RuleSet) -> Decimal:
+    r = rules.rounding
+    return round_to(value, r.decimals, r.mode) if r.scope == "per_line" else value
+
+
+def _show(value: Value) -> str:
+    return format_value(value) or "（空）"
+
+
+def _category_for(leaf: Leaf, rules: RuleSet) -> CategoryRule | None:
+    scored = [c for c in rules.categories if c.source == "indicators"]
+    for c in scored:
+        if any(m in leaf.level2 for m in c.match_level2):
+            return c
+    for c in scored:
+        if any(m in leaf.level1 for m in c.match):
+            return c
+    return None
+
+
+# ------------------------------------------------------------------ leaves
+
+
+@dataclass
+class _Quantity:
+    number: Decimal
+    percent: bool
+    unit: str | None
+    note: str = ""
+
+
+def _quantity(value: Value, like: Value) -> _Quantity | None:
+    """The actual as a number comparable with the target ``like``."""
+    if value.number is None or value.kind not in (ValueKind.NUMBER, ValueKind.PERCENT):
+        return None
+    note = f"实际值写作「{value.raw.strip()}」，按{_show(value)}计" if value.comparator else ""
+    percent = value.kind is ValueKind.PERCENT or (like.kind is ValueKind.PERCENT and value.unit is None)
+    return _Quantity(value.number, percent, value.unit, note)
+
+
+def _units_agree(target: Value, actual: _Quantity) -> bool:
+    if target.kind is ValueKind.PERCENT:
+        return actual.percent
+    if actual.percent:
+        return False
+    return target.unit is None or actual.unit is None or target.unit.rstrip("次") == actual.unit.rstrip("次")
+
+
+def _score_quantitative(target: Value, actual: _Quantity, w: Decimal, rules: RuleSet) -> tuple[Decimal, str, bool, Decimal | None, str]:
+    """Return (raw score, formula text, met, ratio, method)."""
+    a, b = target.number, actual.number
+    assert a is not None
+    comparator = target.comparator or Comparator(rules.quantitative.default_comparator)
+    unit = "%" if target.kind is ValueKind.PERCENT else (target.unit or "")
+    ta, tb = f"{fmt(a)}{unit}", f"{fmt(b)}{unit}"
+    ratio = b / a if a != ZERO else None
+    if comparator is Comparator.EQ and rules.quantitative.equal == "exact":
+        if b == a:
+            return w, f"实际{tb}等于目标，得满分{fmt(w)}", True, ratio, "equal"
+        lo, hi = min(a, b), max(a, b)
+        return (w * lo / hi if hi else ZERO), f"实际{tb}≠目标{ta}，{fmt(lo)}/{fmt(hi)}×{fmt(w)}", False, ratio, "equal"
+    if comparator in (Comparator.GE, Comparator.GT, Comparator.EQ):
+        met = b > a if comparator is Comparator.GT else b >= a
+        method = "equal" if comparator is Comparator.EQ else "positive"
+        if met or a <= ZERO:
+            return w, f"已达成，得满分{fmt(w)}", True, ratio, method
+        if b <= ZERO:
+            return ZERO, f"实际{tb}，得0分", False, ratio, method
+        return w * b / a, f"{fmt(b)}/{fmt(a)}×{fmt(w)}", False, ratio, method
+    met = b < a if comparator is Comparator.LT else b <= a
+    if met:
+        return w, f"已达成，得满分{fmt(w)}", True, ratio, "negative"
+    if rules.quantitative.negative == "linear_deduction":
+        if a <= ZERO:
+            return ZERO, f"目标为{ta}，实际{tb}，得0分", False, ratio, "negative"
+        raw = w * max(ZERO, ONE - (b - a) / a)
+        return raw, f"{fmt(w)}×max(0, 1-({fmt(b)}-{fmt(a)})/{fmt(a)})", False, ratio, "negative"
+    return w * a / b, f"{fmt(a)}/{fmt(b)}×{fmt(w)}", False, ratio, "negative"
+
+
+def _grade_of_actual(actual: Value) -> Grade | None:
+    if actual.kind is ValueKind.GRADE:
+        return actual.grade
+    if actual.kind is ValueKind.QUALITATIVE:
+        if actual.negated:
+            return Grade.NOT_ACHIEVED
+        word = actual.word or actual.raw
+        return Grade.PARTIAL if word.startswith(_PARTIAL_PREFIXES) else Grade.ACHIEVED
+    return None
+
+
+_GRADE_NAMES = {Grade.ACHIEVED: "达成", Grade.PARTIAL: "部分达成", Grade.NOT_ACHIEVED: "未达成"}
+
+
+def _band(grade: Grade, rules: RuleSet) -> Band:
+    q = rules.qualitative
+    return {Grade.ACHIEVED: q.achieved, Grade.PARTIAL: q.partial, Grade.NOT_ACHIEVED: q.not_achieved}[grade]
+
+
+def _score_qualitative(grade: Grade, w: Decimal, reported: Decimal | None, rules: RuleSet) -> tuple[Decimal, str]:
+    band = _band(grade, rules)
+    lo, hi = w * band.min / HUNDRED, w * band.max / HUNDRED
+    head = f"{_GRADE_NAMES[grade]}档（{fmt(band.min)}%–{fmt(band.max)}%，{fmt(lo)}–{fmt(hi)}分）"
+    if reported is not None and lo <= reported <= hi:
+        return reported, f"{head}，采用填报得分{fmt(reported)}"
+    point = {"upper": hi, "lower": lo, "middle": (lo + hi) / 2}[rules.qualitative.default_point]
+    if reported is not None:
+        return point, f"{head}，填报得分{fmt(reported)}不在档内，按{fmt(point)}计"
+    return point, f"{head}，按{fmt(point)}计"
+
+
+def _common_actual(leaf: Leaf, rates: dict[str, common.Rate]) -> tuple[Value | None, str, str | None]:
+    """For a common indicator, its actual computed from amounts (never the typed one)."""
+    key = leaf.indicator.common or common.identify(leaf.indicator.name)
+    if key is None:
+        return None, "", None
+    rate = rates.get(key)
+    if rate is None or rate.value is None:
+        return None, "", key
+    points = rate.value * HUNDRED
+    value = parse_value(f"{points}%")
+    note = f"实际按公式计算为{pct(rate.value)}（{rate.formula}）"
+    return value, note, key
+
+
+def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, common.Rate], rules: RuleSet) -> IndicatorScore:
+    """Score one indicator and explain it."""
+    ind = leaf.indicator
+    base = dict(path=leaf.path, level1=leaf.level1, level2=leaf.level2, name=ind.name,
+                category=category.key if category else None, weight=ind.weight, reported=ind.score,
+                applicable=ind.applicable)
+    formula_actual, formula_note, key = _common_actual(leaf, rates)
+    base["common"] = key
+    if not ind.applicable:
+        return IndicatorScore(**base, computed=None, method="none", explanation="不适用，不计分（按适用指标折算）")
+    if ind.weight is None:
+        return IndicatorScore(**base, computed=None, method="none", explanation="未设分值，不计分")
+    w, target = ind.weight, ind.target
+    actual = formula_actual or ind.actual
+    prefix = f"目标{_show(target)}，实际{_show(actual)}"
+    if formula_actual is not None:
+        prefix = f"目标{_show(target)}，{formula_note}"
+        if ind.actual.kind is not ValueKind.EMPTY and ind.actual.raw.strip() != _show(actual):
+            prefix += f"（表中填{ind.actual.raw.strip()}）"
+    if target.is_quantitative and target.number is not None:
+        qty = _quantity(actual, target)
+        if qty is None:
+            reason = "未填实际完成值" if actual.kind is ValueKind.EMPTY else "实际完成值不是数值"
+            return IndicatorScore(**base, computed=None, method="none", explanation=f"{prefix}：{reason}，无法计算")
+        if not _units_agree(target, qty):
+            return IndicatorScore(**base, computed=None, method="none",
+                                  explanation=f"{prefix}：目标与实际的单位不一致，无法计算")
+        raw, formula, met, ratio, method = _score_quantitative(target, qty, w, rules)
+        raw = _deduct(raw, ratio, met, rules)
+        score = _round(raw, rules)
+        shown = formula if formula.startswith(("已达成", "实际")) else f"{formula}={fmt(score)}"
+        text = f"{prefix}{'；' + qty.note if qty.note else ''}，{shown}"
+        return IndicatorScore(**base, computed=score, method=method, explanation=text, met=met, ratio=ratio)
+    if target.kind is ValueKind.DATE:
+        return _score_deadline(base, target, actual, w, prefix)
+    grade = _grade_of_actual(actual)
+    if target.kind in (ValueKind.QUALITATIVE, ValueKind.GRADE, ValueKind.TEXT, ValueKind.EMPTY) and grade is not None:
+        score, text = _score_qualitative(grade, w, ind.score, rules)
+        return IndicatorScore(**base, computed=_round(score, rules), method="qualitative",
+                              explanation=f"{prefix}，{text}", met=grade is Grade.ACHIEVED)
+    reason = "未填实际完成值" if actual.kind is ValueKind.EMPTY else "无法判断完成情况"
+    return IndicatorScore(**base, computed=None, method="none", explanation=f"{prefix}：{reason}，无法计算")
+
+
+def _deduct(raw: Decimal, ratio: Decimal | None, met: bool, rules: RuleSet) -> Decimal:
+    d = rules.over_achievement.deduction
+    if d is None or ratio is None or not met or ratio < d.ratio:
+        return raw
+    return max(ZERO, raw - d.points)
+
+
+def _score_deadline(base: dict, target: Value, actual: Value, w: Decimal, prefix: str) -> IndicatorScore:
+    met: bool | None = None
+    if actual.raw.strip() == target.raw.strip():
+        met = True
+    elif actual.kind is ValueKind.DATE and actual.date and target.date:
+        met = actual.date <= target.date
+    elif actual.kind in (ValueKind.QUALITATIVE, ValueKind.GRADE):
+        met = _grade_of_actual(actual) is Grade.ACHIEVED
+    if met is None:
+        reason = "未填实际完成值" if actual.kind is ValueKind.EMPTY else "无法判断是否按期"
+        return IndicatorScore(**base, computed=None, method="deadline", explanation=f"{prefix}：{reason}，无法计算")
+    score = w if met else ZERO
+    text = f"{prefix}，{'按期完成，得满分' if met else '未按期完成，得0分'}{fmt(score)}"
+    return IndicatorScore(**base, computed=score, method="deadline", explanation=text, met=met)
+
+
+# ------------------------------------------------------------------ categories
+
+
+def _matches(name: str, category: CategoryRule) -> bool:
+    names = [*category.match, category.name]
+    if category.source == "budget_execution":
+        names += list(_BUDGET_ALIASES)
+    stem = category.name.removesuffix("指标")
+    return any(n and n in name for n in names) or (stem and stem in name) or (name and name in category.name)
+
+
+def _reported_row(e: Evaluation, category: CategoryRule, taken: set[int]):
+    for i, row in enumerate(e.reported.categories):
+        if i not in taken and _matches(row.name, category):
+            taken.add(i)
+            return row
+    return None
+
+
+def _budget_category(e: Evaluation, c: CategoryRule, weight: Decimal, rate: common.Rate, rules: RuleSet,
+                     row) -> CategoryScore:
+    reported = row.score if row is not None and row.score is not None else e.budget.score
+    if rate.value is None:
+        note = f"无法计算预算执行率（{rate.missing}），沿用填报得分"
+        return CategoryScore(c.key, c.name, weight, reported or ZERO, reported, e.budget.score,
+                             row.weight if row else None, row.rate if row else None, (), note)
+    capped = min(rate.value, rules.budget_execution.cap)
+    score = _round(weight * capped, rules)
+    note = f"执行率{pct(rate.value)}（{rate.formula}），{fmt(weight)}×{pct(capped)}={fmt(score)}"
+    if rate.note:
+        note += f"；{rate.note}"
+    return CategoryScore(c.key, c.name, weight, score, reported, e.budget.score,
+                         row.weight if row else None, row.rate if row else None, (), note)
+
+
+def _effective_weights(rules: RuleSet, present: set[str]) -> tuple[dict[str, Decimal], list[str]]:
+    weights = {c.key: c.weight for c in rules.categories}
+    notes = []
+    for c in rules.categories:
+        if c.source == "indicators" and c.key not in present and c.if_absent:
+            weights[c.key] = ZERO
+            for target, points in c.if_absent.items():
+                weights[target] += points
+            moved = "、".join(f"{rules_name(rules, t)}+{fmt(p)}" for t, p in c.if_absent.items())
+            notes.append(f"未设置{c.name}指标，其权重{fmt(c.weight)}分转入：{moved}")
+    return weights, notes
+
+
+def rules_name(rules: RuleSet, key: str) -> str:
+    return next(c.name for c in rules.categories if c.key == key)
+
+
+def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
+    """Score ``evaluation`` under ``rules``; never raises on the document's content."""
+    rates = common.compute_all(evaluation)
+    rates["budget_execution_rate"] = common.budget_execution_rate(evaluation, rules.budget_execution.basis)
+    by_category: dict[str, list[IndicatorScore]] = {c.key: [] for c in rules.categories}
+    unassigned: list[IndicatorScore] = []
+    for leaf in evaluation.leaves():
+        category = _category_for(leaf, rules)
+        result = score_leaf(leaf, category, rates, rules)
+        (by_category[category.key] if category else unassigned).append(result)
+    present = {k for k, items in by_category.items() if any(i.weight is not None for i in items)}
+    weights, notes = _effective_weights(rules, present)
+    taken: set[int] = set()
+    categories = []
+    for c in rules.categories:
+        row = _reported_row(evaluation, c, taken)
+        if weights[c.key] == ZERO and c.key not in present:
+            continue
+        if c.source == "budget_execution":
+            categories.append(_budget_category(evaluation, c, weights[c.key], rates["budget_execution_rate"], rules, row))
+        else:
+            categories.append(_indicator_category(c, weights[c.key], by_category[c.key], row))
+    total, total_notes = _total(categories, rules, rates["budget_execution_rate"])
+    notes += total_notes
+    if unassigned:
+        notes.append(f"{len(unassigned)} 个指标的一级指标不属于规则中的任何类别，未计分：" +
+                     "、".join(f"{i.level1}/{i.name}" for i in unassigned[:5]))
+    stated = _stated_total(evaluation, categories)
+    card = Scorecard(
+        ruleset=rules.id, ruleset_title=rules.title, total=total, grade=rules.grade_of(total),
+        categories=tuple(categories), reported_total=evaluation.reported.total,
+        reported_grade=evaluation.reported.grade, stated_total=stated,
+        execution_rate=rates["budget_execution_rate"], unassigned=tuple(unassigned), notes=tuple(notes),
+    )
+    return _with_differences(card)
+
+
+def _indicator_category(c: CategoryRule, weight: Decimal, items: list[IndicatorScore], row) -> CategoryScore:
+    weighted = [i for i in items if i.weight is not None and i.applicable]
+    stated_scores = [i.reported for i in items if i.reported is not None]
+    stated = sum(stated_scores, ZERO) if stated_scores else None
+    reported = row.score if row is not None else None
+    rw, rr = (row.weight, row.rate) if row is not None else (None, None)
+    if not weighted:
+        note = "无指标明细，沿用各项指标得分情况表的得分" if reported is not None else "无指标明细，也无填报得分，计0分"
+        return CategoryScore(c.key, c.name, weight, reported or ZERO, reported, stated, rw, rr, tuple(items), note)
+    computed = sum((i.used for i in weighted), ZERO)
+    leaf_weights = sum((i.weight for i in weighted), ZERO)
+    note = None
+    if leaf_weights != weight:
+        note = f"指标分值合计{fmt(leaf_weights)}，与类别权重{fmt(weight)}不一致"
+    missing = [i for i in weighted if i.computed is None]
+    if missing:
+        extra = f"{len(missing)} 个指标无法计算，沿用填报得分"
+        note = f"{note}；{extra}" if note else extra
+    return CategoryScore(c.key, c.name, weight, computed, reported, stated, rw, rr, tuple(items), note)
+
+
+def _total(categories: list[CategoryScore], rules: RuleSet, rate: common.Rate) -> tuple[Decimal, list[str]]:
+    notes = []
+    total = sum((c.computed for c in categories), ZERO)
+    na = sum((i.weight for c in categories for i in c.indicators if not i.applicable and i.weight), ZERO)
+    if na and rules.not_applicable == "rescale" and na < HUNDRED:
+        raw = total / (HUNDRED - na) * HUNDRED
+        notes.append(f"不适用指标分值{fmt(na)}，总分按适用指标折算：{fmt(total)}/{fmt(HUNDRED - na)}×100")
+        total = raw
+    if rules.rounding.scope == "total_only" or na:
+        total = round_to(total, rules.rounding.decimals, rules.rounding.mode)
+    for cap in rules.total_caps:
+        if rate.value is None:
+            break
+        r = rate.value * HUNDRED
+        if (cap.rate_from is None or r >= cap.rate_from) and r < cap.rate_below and total > cap.max_total:
+            notes.append(f"预算执行率{pct(rate.value)}，总分上限{fmt(cap.max_total)}（原{fmt(total)}）")
+            total = cap.max_total
+    return total, notes
+
+
+def _stated_total(e: Evaluation, categories: list[CategoryScore]) -> Decimal | None:
+    rows = [r.score for r in e.reported.categories if r.score is not None and "合计" not in r.name and "总" not in r.name]
+    if rows:
+        return sum(rows, ZERO)
+    parts = [c.stated if c.stated is not None else c.reported for c in categories]
+    if any(p is None for p in parts):
+        return None
+    return sum((p for p in parts if p is not None), ZERO)
+
+
+def _differs(a: Decimal | None, b: Decimal | None) -> bool:
+    return a is not None and b is not None and a != b
+
+
+def _with_differences(card: Scorecard) -> Scorecard:
+    diffs: list[Difference] = []
+    for c in card.categories:
+        for i in c.indicators:
+            if _differs(i.reported, i.computed):
+                diffs.append(Difference(f"{i.level1}/{i.level2}/{i.name}", "得分", i.reported, i.computed, i.explanation))
+        if _differs(c.reported, c.computed):
+            diffs.append(Difference(c.name, "类别得分", c.reported, c.computed, c.note or f"按规则计算为{fmt(c.computed)}"))
+        if c.stated is not None and c.indicators and _differs(c.reported, c.stated):
+            diffs.append(Difference(c.name, "类别得分（表内合计）", c.reported, c.stated,
+                                    f"指标得分合计为{fmt(c.stated)}，类别表填{fmt(c.reported)}"))
+    if _differs(card.reported_total, card.total):
+        diffs.append(Difference("总分", "总分", card.reported_total, card.total, f"按规则计算为{fmt(card.total)}"))
+    if _differs(card.reported_total, card.stated_total):
+        diffs.append(Difference("总分", "总分（表内合计）", card.reported_total, card.stated_total,
+                                f"各类别得分合计为{fmt(card.stated_total)}"))
+    if card.reported_grade and card.reported_grade.strip() != card.grade:
+        diffs.append(Difference("等级", "等级", card.reported_grade, card.grade, f"总分{fmt(card.total)}对应等级「{card.grade}」"))
+    return Scorecard(**{**card.__dict__, "differences": tuple(diffs)})
+
+
+def to_dict(card: Scorecard) -> dict:
+    """The scorecard as plain data (Decimals kept) for ``--json`` and the API."""
+
+    def indicator(i: IndicatorScore) -> dict:
+        return {"level1": i.level1, "level2": i.level2, "name": i.name, "category": i.category,
+                "weight": i.weight, "score": i.computed, "reported": i.reported, "method": i.method,
+                "met": i.met, "common": i.common, "applicable": i.applicable, "explanation": i.explanation,
+                "path": i.path}
+
+    return {
+        "ruleset": {"id": card.ruleset, "title": card.ruleset_title},
+        "total": card.total,
+        "grade": card.grade,
+        "categories": [
+            {"key": c.key, "name": c.name, "weight": c.weight, "score": c.computed,
+             "rate": None if c.rate is None else c.rate * HUNDRED, "reported": c.reported,
+             "stated": c.stated, "note": c.note}
+            for c in card.categories
+        ],
+        "indicators": [indicator(i) for i in card.indicators],
+        "reported": {"total": card.reported_total, "grade": card.reported_grade, "stated_total": card.stated_total},
+        "execution_rate": {
+            "value": None if card.execution_rate.value is None else card.execution_rate.value * HUNDRED,
+            "formula": card.execution_rate.formula, "missing": card.execution_rate.missing,
+        },
+        "differences": [
+            {"where": d.where, "field": d.field, "reported": d.reported, "computed": d.computed, "message": d.message}
+            for d in card.differences
+        ],
+        "notes": list(card.notes),
+    }

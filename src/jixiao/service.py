@@ -1,0 +1,51 @@
+"""Service functions shared by the CLI and (later) the web app.
+
+They take file paths or documents and return values; nothing here prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import rulesets
+from .document import Evaluation
+from .native import Loaded, Problem, load_file
+from .rulesets import RuleSet, RuleSetError
+from .scoring import Scorecard, score
+
+
+@dataclass
+class Scored:
+    """A file loaded and scored: the document, its rule set and scorecard, or the problems."""
+
+    loaded: Loaded
+    ruleset: RuleSet | None = None
+    scorecard: Scorecard | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.loaded.problems
+
+
+def ruleset_for(evaluation: Evaluation, ruleset: str | None = None) -> RuleSet:
+    """The rule set to use: the one asked for, else the document's, else the default for its kind/year/region."""
+    if ruleset:
+        return rulesets.load(ruleset)
+    if evaluation.ruleset:
+        return rulesets.load(evaluation.ruleset)
+    return rulesets.default_for(evaluation.kind, evaluation.year, evaluation.region)
+
+
+def score_file(path: str | Path, ruleset: str | None = None) -> Scored:
+    """Load ``path`` and score it. Unreadable input comes back as problems, never raised.
+
+    Raises RuleSetError only when the *rule set* is unusable (a rule author's error).
+    """
+    loaded = load_file(path)
+    if loaded.evaluation is None:
+        return Scored(loaded)
+    rules = ruleset_for(loaded.evaluation, ruleset)
+    if rules.kind is not loaded.evaluation.kind:
+        raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而文档是 {loaded.evaluation.kind.value}")
+    return Scored(loaded, rules, score(loaded.evaluation, rules))
