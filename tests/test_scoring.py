@@ -120,11 +120,22 @@ def test_execution_band_caps_the_total() -> None:
     rules = rulesets.load("mof-2020-project")
     capped = RuleSet.model_validate(rules.model_dump() | {"total_caps": [
         {"rate_from": 70, "rate_below": 80, "max_total": 89}, {"rate_below": 50, "max_total": 59}]})
-    doc = _project([{"name": "a", "target": "≥10个", "actual": "10个", "weight": 90}],
-                   budget={"initial": 100, "adjusted": 100, "executed": 75})
+    doc = _project([{"name": "a", "target": "≥10个", "actual": "10个", "weight": 50},
+                    {"name": "b", "target": "提高", "actual": "提高", "weight": 30},
+                    {"name": "c", "target": "≥90%", "actual": "95%", "weight": 10}],
+                   budget={"initial": 100, "adjusted": 100, "executed": 75},
+                   categories=["产出指标", "效益指标", "满意度指标"])
     card = score(doc, capped)
     assert card.total == Decimal(89)  # 7.5 + 90 = 97.5, capped
     assert any("上限" in n for n in card.notes)
+
+
+def test_category_never_exceeds_its_weight() -> None:
+    doc = _project([{"name": "a", "target": "≥10个", "actual": "10个", "weight": 70}])
+    card = score(doc, rulesets.load("mof-2020-project"))
+    output = next(c for c in card.categories if c.key == "output")
+    assert output.computed == output.weight == Decimal(55)
+    assert "上限" in (output.note or "")
 
 
 def test_over_achievement_deduction() -> None:

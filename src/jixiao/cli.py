@@ -23,7 +23,8 @@ from .rulesets import RuleSetError
 from .scoring import Scorecard, to_dict
 from .service import score_file
 
-SCHEMA_PATH = Path("schema") / "evaluation.schema.json"
+# Shipped with the package so that editors and other tools can validate files.
+SCHEMA_PATH = Path(__file__).with_name("evaluation.schema.json")
 KIND_NAMES = {"department": "部门整体支出", "project": "项目支出"}
 
 

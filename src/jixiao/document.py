@@ -60,7 +60,7 @@ def _decimal(value: Any) -> Any:
 
 def _nonnegative(value: Decimal | None) -> Decimal | None:
     if value is not None and value < 0:
-        raise ValueError(f"金额不能为负数：{value}")
+        raise ValueError("金额不能为负数")
     return value
 
 

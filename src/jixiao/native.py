@@ -222,6 +222,8 @@ def validation_problems(exc: ValidationError, file: str, lines: dict[str, int]) 
         message, expected = _MESSAGES.get(kind, ("", ""))
         if kind == "value_error":
             message = str(error.get("ctx", {}).get("error", error["msg"]))
+            if message.startswith("不是"):
+                expected = "数字，如 1207.96"
         elif kind in ("enum", "literal_error"):
             expected = str(error.get("ctx", {}).get("expected", ""))
         elif kind in ("greater_than_equal", "less_than_equal"):
@@ -233,7 +235,7 @@ def validation_problems(exc: ValidationError, file: str, lines: dict[str, int]) 
             message = f"未知字段「{path.rsplit('.', 1)[-1]}」"
         found = error.get("input")
         if kind not in ("missing", "extra_forbidden") and isinstance(found, (str, int, Decimal)):
-            message += f"：{str(found)[:60]}"
+            message += f"：「{str(found)[:60]}」"
         problems.append(Problem(file, _line_for(path, lines), path, message, expected))
     return problems
 

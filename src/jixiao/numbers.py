@@ -42,11 +42,11 @@ def D(value: object) -> Decimal:
         try:
             result = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"不是数字：{value!r}") from None
+            raise ValueError("不是数字") from None
         if not result.is_finite():
-            raise ValueError(f"不是有限数字：{value!r}")
+            raise ValueError("不是有限数字")
         return result
-    raise ValueError(f"不是数字：{value!r}")
+    raise ValueError(f"不是数字（实际为{type(value).__name__}）")
 
 
 def round_to(value: Decimal, decimals: int, mode: RoundingMode) -> Decimal:

@@ -442,6 +442,10 @@ def _indicator_category(c: CategoryRule, weight: Decimal, items: list[IndicatorS
     note = None
     if leaf_weights != weight:
         note = f"指标分值合计{fmt(leaf_weights)}，与类别权重{fmt(weight)}不一致"
+    if computed > weight:
+        # Leaf weights larger than the category's: the category never exceeds its weight.
+        note = f"{note}；类别得分按权重上限{fmt(weight)}计（指标合计{fmt(computed)}）"
+        computed = weight
     missing = [i for i in weighted if i.computed is None]
     if missing:
         extra = f"{len(missing)} 个指标无法计算，沿用填报得分"

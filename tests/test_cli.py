@@ -1,0 +1,65 @@
+"""The command line, run in-process as a user would run it."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import example
+
+from jixiao.cli import SCHEMA_PATH, evaluation_schema, main
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_score_prints_the_scorecard() -> None:
+    result = _run("score", str(example("001")))
+    assert result.exit_code == 0, result.output
+    assert "95.58" in result.output and "优" in result.output and "预算执行率" in result.output
+
+
+def test_score_json_is_exact() -> None:
+    result = _run("score", "--json", str(example("001")))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output, parse_float=Decimal)
+    assert {"total", "grade", "categories", "indicators", "reported", "differences"} <= data.keys()
+    assert data["total"] == Decimal("95.58") and data["grade"] == "优"
+    assert data["ruleset"]["id"] == "zhengzhou-2021-project"
+
+
+def test_score_with_another_rule_set() -> None:
+    result = _run("score", "--json", "--ruleset", "mof-2020-project", str(example("001")))
+    data = json.loads(result.output, parse_float=Decimal)
+    assert data["ruleset"]["id"] == "mof-2020-project"
+
+
+def test_bad_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "坏文件.yaml"
+    bad.write_text("kind: department\nyear: 2021\nunit: 单位\nbudget:\n  initial: 一百\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(bad)])
+    assert result.exit_code == 2
+    assert "坏文件.yaml" in result.output and ":5" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_and_unknown_rule_set_are_messages() -> None:
+    result = CliRunner().invoke(main, ["score", "nowhere.yaml"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["score", "--ruleset", "atlantis-2099", str(example("001"))])
+    assert result.exit_code != 0 and "atlantis-2099" in result.output and "Traceback" not in result.output
+
+
+def test_rulesets_lists_bundled_files() -> None:
+    result = _run("rulesets", "--json")
+    ids = {r["id"] for r in json.loads(result.output)}
+    assert {"mof-2020-project", "zhengzhou-2021-project", "zhengzhou-2021-department"} <= ids
+    assert "郑州" in _run("rulesets").output
+
+
+def test_committed_schema_is_current() -> None:
+    assert json.loads(SCHEMA_PATH.read_text(encoding="utf-8")) == evaluation_schema()
+    assert _run("schema", "--check").exit_code == 0
