@@ -10,6 +10,7 @@ read as the text ``1.798``, never as a binary float).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,9 +22,35 @@ from pydantic import ValidationError
 from .document import Evaluation
 
 try:  # libyaml is much faster; the pure-Python parser gives the same nodes.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_STR, _NULL, _BOOL, _INT = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null",
+                            "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+_INT_RE = re.compile(r"[-+]?[0-9][0-9_]*\Z")
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Only null, booleans and integers are typed; every other plain scalar stays text.
+
+    Numbers with a decimal point (1.10, 59.90) and dates are kept exactly as
+    typed and converted by the models, so no digit is lost to a float. (YAML 1.1
+    yes/no/on/off are text too: in a Chinese report they are never booleans.)
+    """
+
+    def resolve(self, kind, value, implicit):  # noqa: ANN001, ANN201 - PyYAML's signature
+        if kind is yaml.ScalarNode and implicit[0]:
+            if value in _NULLS:
+                return _NULL
+            if value in _BOOLS:
+                return _BOOL
+            if _INT_RE.match(value):
+                return _INT
+            return _STR
+        return super().resolve(kind, value, implicit)
 
 MAX_BYTES = 20 * 1024 * 1024
 """Refuse files larger than this: a self-evaluation is a few hundred KB at most."""
@@ -82,8 +109,8 @@ class DuplicateKey(Exception):
 
 _SCALARS = {
     "tag:yaml.org,2002:null": lambda v: None,
-    "tag:yaml.org,2002:bool": lambda v: v.lower() in ("true", "yes", "on"),
-    "tag:yaml.org,2002:int": lambda v: int(v.replace("_", ""), 0) if v.lstrip("+-")[:2] in ("0x", "0o") else int(v.replace("_", "")),
+    "tag:yaml.org,2002:bool": lambda v: v.lower() == "true",
+    "tag:yaml.org,2002:int": lambda v: int(v.replace("_", "")),
 }
 
 

@@ -327,6 +327,15 @@ def default_for(kind: Kind, year: int, jurisdiction: str | None = None) -> RuleS
     Same kind; the jurisdiction named in the document when one matches;
     the latest year not after the document's (else the earliest).
     """
+    files = _files()
+    signature = tuple((i, str(p), p.stat().st_mtime_ns) for i, p in sorted(files.items()) if p.is_file())
+    return _default_cached(kind, year, jurisdiction, signature)
+
+
+@lru_cache(maxsize=256)
+def _default_cached(kind: Kind, year: int, jurisdiction: str | None, signature: tuple) -> RuleSet:
+    # ``signature`` (ids, paths and mtimes of the search path) makes an edited or
+    # added file take effect; it is only a cache key.
     candidates = [r for r in available() if r.kind is kind]
     if not candidates:
         raise RuleSetError(f"没有适用于「{kind.value}」的评分规则")
