@@ -18,10 +18,11 @@ CASES = [case for f in sorted((Path(__file__).parent / "scenarios").glob("*.yaml
 
 def _document(case: dict) -> Evaluation:
     leaf = {"name": "测试指标", "target": case["target"], "actual": case["actual"], "weight": case["weight"]}
-    if "reported" in case:
-        leaf["score"] = case["reported"]
+    for key, field in (("reported", "score"), ("unit", "unit")):
+        if key in case:
+            leaf[field] = case[key]
     rules = rulesets.load(case["ruleset"])
-    data = {"kind": rules.kind.value, "year": rules.year, "unit": "测试单位",
+    data = {"kind": rules.kind.value, "year": int(case.get("year", rules.year)), "unit": "测试单位",
             "indicators": [{"name": "产出指标", "children": [{"name": "数量指标", "children": [leaf]}]}]}
     if rules.kind.value == "project":
         data["project"] = {"name": "测试项目"}

@@ -272,8 +272,20 @@ def _common_actual(leaf: Leaf, rates: dict[str, common.Rate]) -> tuple[Value | N
     return value, note, key
 
 
-def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, common.Rate], rules: RuleSet) -> IndicatorScore:
-    """Score one indicator and explain it."""
+def _in_context(value: Value, unit: str | None, year: int | None) -> Value:
+    """Re-read a cell with its row's 度量单位 and the document's year (a bare 90 with unit %, 12月底前)."""
+    if value.kind in (ValueKind.EMPTY, ValueKind.QUALITATIVE, ValueKind.GRADE) or (not unit and year is None):
+        return value
+    if value.kind is ValueKind.PERCENT or (value.kind is ValueKind.NUMBER and value.unit):
+        return value
+    if value.kind is ValueKind.DATE and value.date is not None:
+        return value
+    return parse_value(value.raw, unit, year)
+
+
+def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, common.Rate], rules: RuleSet,
+               year: int | None = None) -> IndicatorScore:
+    """Score one indicator and explain it (``year``: the document's, for dates written without one)."""
     ind = leaf.indicator
     base = dict(path=leaf.path, level1=leaf.level1, level2=leaf.level2, name=ind.name,
                 category=category.key if category else None, weight=ind.weight, reported=ind.score,
@@ -284,8 +296,9 @@ def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, commo
         return IndicatorScore(**base, computed=None, method="none", explanation="不适用，不计分（按适用指标折算）")
     if ind.weight is None:
         return IndicatorScore(**base, computed=None, method="none", explanation="未设分值，不计分")
-    w, target = ind.weight, ind.target
-    actual = formula_actual or ind.actual
+    w = ind.weight
+    target = _in_context(ind.target, ind.unit, year)
+    actual = formula_actual or _in_context(ind.actual, ind.unit, year)
     prefix = f"目标{_show(target)}，实际{_show(actual)}"
     if formula_actual is not None:
         prefix = f"目标{_show(target)}，{formula_note}"
@@ -308,12 +321,19 @@ def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, commo
     if target.kind is ValueKind.DATE:
         return _score_deadline(base, target, actual, w, prefix)
     grade = _grade_of_actual(actual)
+    if grade is None and actual.kind is ValueKind.TEXT and _same_words(target, actual):
+        grade = Grade.ACHIEVED  # the actual repeats the target word (完整 / 完整): achieved
     if target.kind in (ValueKind.QUALITATIVE, ValueKind.GRADE, ValueKind.TEXT, ValueKind.EMPTY) and grade is not None:
         score, text = _score_qualitative(grade, w, ind.score, rules)
         return IndicatorScore(**base, computed=_round(score, rules), method="qualitative",
                               explanation=f"{prefix}，{text}", met=grade is Grade.ACHIEVED)
     reason = "未填实际完成值" if actual.kind is ValueKind.EMPTY else "无法判断完成情况"
     return IndicatorScore(**base, computed=None, method="none", explanation=f"{prefix}：{reason}，无法计算")
+
+
+def _same_words(target: Value, actual: Value) -> bool:
+    a, b = target.raw.strip(), actual.raw.strip()
+    return bool(a) and a == b and len(a) <= 12 and not any(ch.isdigit() for ch in a)
 
 
 def _deduct(raw: Decimal, ratio: Decimal | None, met: bool, rules: RuleSet) -> Decimal:
@@ -399,7 +419,7 @@ def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
     unassigned: list[IndicatorScore] = []
     for leaf in evaluation.leaves():
         category = _category_for(leaf, rules)
-        result = score_leaf(leaf, category, rates, rules)
+        result = score_leaf(leaf, category, rates, rules, evaluation.year)
         (by_category[category.key] if category else unassigned).append(result)
     present = {k for k, items in by_category.items() if any(i.weight is not None for i in items)}
     weights, notes = _effective_weights(rules, present)
