@@ -78,6 +78,21 @@ def test_category_without_indicator_rows_keeps_its_reported_score() -> None:
     assert outcome.computed == Decimal(30) and "无指标明细" in (outcome.note or "")
 
 
+def test_seed_000_execution_over_budget_is_capped_and_explained() -> None:
+    card = _card("000")
+    budget = _category(card, "budget_execution")
+    assert card.execution_rate.value == Decimal("19417.548") / Decimal("9444.28")
+    assert budget.computed == Decimal(10) and "超过" in (budget.note or "")
+    assert card.total == Decimal(94) == card.reported_total
+    assert card.stated_total == Decimal(93)  # 9 + 19 + 40 + 25: its own table does not add up to 94
+
+
+def test_seed_003_declaration_table_keeps_reported_category_scores() -> None:
+    card = _card("003")
+    assert [c.computed for c in card.categories] == [Decimal(10), Decimal(19), Decimal(40), Decimal(30)]
+    assert card.total == Decimal(99) and card.grade == "优"
+
+
 def test_every_example_scores_under_its_rule_set() -> None:
     for prefix in ("000", "001", "003", "004"):
         card = _card(prefix)

@@ -388,6 +388,8 @@ def _budget_category(e: Evaluation, c: CategoryRule, weight: Decimal, rate: comm
     capped = min(rate.value, rules.budget_execution.cap)
     score = _round(weight * capped, rules)
     note = f"执行率{pct(rate.value)}（{rate.formula}），{fmt(weight)}×{pct(capped)}={fmt(score)}"
+    if capped < rate.value:
+        note += f"（执行率超过{pct(capped)}，按{pct(capped)}计；执行数大于预算数，请核实）"
     if rate.note:
         note += f"；{rate.note}"
     return CategoryScore(c.key, c.name, weight, score, reported, e.budget.score,
