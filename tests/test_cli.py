@@ -63,3 +63,17 @@ def test_rulesets_lists_bundled_files() -> None:
 def test_committed_schema_is_current() -> None:
     assert json.loads(SCHEMA_PATH.read_text(encoding="utf-8")) == evaluation_schema()
     assert _run("schema", "--check").exit_code == 0
+
+
+def test_markup_like_text_in_a_document_is_printed_verbatim(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.yaml"
+    doc.write_text(
+        "kind: project\nyear: 2021\nunit: \"[/]单位\"\nproject: {name: \"[bold]项目[/]\"}\n"
+        "budget: {initial: 3, adjusted: 3, executed: 1.798}\n"
+        "indicators:\n  - name: \"产出指标[/red]\"\n    children:\n      - name: \"[link=x]二级\"\n"
+        "        children:\n          - {name: \"[/]\", target: \"≥1场\", actual: \"[b]\", weight: 50}\n",
+        encoding="utf-8")
+    for width in ("80", "200"):
+        result = CliRunner(env={"COLUMNS": width}).invoke(main, ["score", str(doc)])
+        assert result.exit_code == 0, result.output
+        assert "[bold]项目[/]" in result.output and "[/]" in result.output

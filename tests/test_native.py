@@ -128,3 +128,16 @@ def test_json_validation_error_has_a_line(tmp_path: Path) -> None:
     text = '{\n  "kind": "department",\n  "year": 2021,\n  "unit": "x",\n  "budget": {"initial": -1}\n}\n'
     p = _problem(tmp_path, text, "doc.json")
     assert p.path == "budget.initial" and p.line == 5
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+              for i in range(1, 10)]
+    loaded = load_file(_write(tmp_path, "\n".join(lines) + "\n"))
+    assert not loaded.ok and "别名" in loaded.problems[0].message
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    loaded = load_file(_write(tmp_path, "[" * 5000 + "]" * 5000 + "\n"))
+    assert not loaded.ok and loaded.problems[0].message

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import rulesets
@@ -77,7 +78,7 @@ def _n(value: Decimal | None) -> str:
 def _print_scorecard(e: Evaluation, card: Scorecard) -> None:
     out = _console()
     name = e.project.name if e.project else e.unit
-    out.print(f"[bold]{name}[/]  {e.year}年度 {KIND_NAMES[e.kind.value]}绩效自评", markup=True)
+    out.print(f"[bold]{escape(name)}[/]  {e.year}年度 {KIND_NAMES[e.kind.value]}绩效自评", markup=True)
     out.print(f"评分规则：{card.ruleset_title}（{card.ruleset}）", markup=False)
     rate = card.execution_rate
     if rate.value is not None:
@@ -87,18 +88,28 @@ def _print_scorecard(e: Evaluation, card: Scorecard) -> None:
         cats.add_column(col, justify="right" if col not in ("类别", "说明") else "left")
     for c in card.categories:
         rate_text = f"{fmt((c.rate * 100).quantize(Decimal('0.01')))}%" if c.rate is not None else "—"
-        cats.add_row(c.name, _n(c.weight), _n(c.computed), rate_text, _n(c.reported), _n(c.stated), c.note or "")
+        cats.add_row(escape(c.name), _n(c.weight), _n(c.computed), rate_text, _n(c.reported), _n(c.stated),
+                     escape(c.note or ""))
     cats.add_row("[bold]合计[/]", "100", f"[bold]{_n(card.total)}[/]", "", _n(card.reported_total), _n(card.stated_total), "")
     out.print(cats)
     out.print(f"总分 [bold]{_n(card.total)}[/]，等级 [bold]{card.grade}[/]"
               f"（文档填报：{_n(card.reported_total)}，{card.reported_grade or '—'}）", markup=True)
-    table = Table(title="指标明细（扣分说明）", show_lines=False)
-    for col in ("一级", "二级", "三级指标", "分值", "填报", "计算", "说明"):
-        table.add_column(col, overflow="fold")
-    for i in card.indicators:
-        mark = "" if i.reported is None or i.computed is None or i.reported == i.computed else "[red]≠[/]"
-        table.add_row(i.level1, i.level2, i.name, _n(i.weight), _n(i.reported), f"{_n(i.computed)}{mark}", i.explanation)
-    out.print(table)
+    if out.width >= 140:
+        table = Table(title="指标明细（扣分说明）", show_lines=False)
+        for col in ("一级", "二级", "三级指标", "分值", "填报", "计算", "说明"):
+            table.add_column(col, overflow="fold")
+        for i in card.indicators:
+            mark = "" if i.reported is None or i.computed is None or i.reported == i.computed else "[red]≠[/]"
+            table.add_row(escape(i.level1), escape(i.level2), escape(i.name), _n(i.weight), _n(i.reported),
+                          f"{_n(i.computed)}{mark}", escape(i.explanation))
+        out.print(table)
+    else:  # a narrow terminal: one indicator per line, its explanation indented below
+        out.print("[bold]指标明细（扣分说明）[/]", markup=True)
+        for i in card.indicators:
+            mark = "" if i.reported is None or i.computed is None or i.reported == i.computed else "  [red]≠ 填报[/]"
+            out.print(f"· {escape(i.level1)}/{escape(i.level2)}/[bold]{escape(i.name)}[/]  分值 {_n(i.weight)}，"
+                      f"填报 {_n(i.reported)}，计算 {_n(i.computed)}{mark}", markup=True)
+            out.print(f"    {i.explanation}", markup=False)
     if card.differences:
         out.print(f"[bold yellow]填报与计算不一致（{len(card.differences)} 处）[/]", markup=True)
         for d in card.differences:

@@ -124,8 +124,18 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return node.value
 
 
+MAX_NODES = 200_000
+"""Refuse documents that expand to more values than this (aliases can multiply a small file)."""
+
+
+class TooLarge(Exception):
+    pass
+
+
 def _build(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
     """Turn a composed node into plain data, recording each path's line."""
+    if len(lines) >= MAX_NODES:
+        raise TooLarge
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
@@ -170,6 +180,9 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int], list[Problem]
         return None, lines, [Problem(file, dup.line, dup.key, f"重复的键「{dup.key}」（第 {dup.first} 行已出现）", "每个键只出现一次")]
     except RecursionError:
         return None, lines, [Problem(file, None, "", "嵌套层级过深", "不超过几十层的文档结构")]
+    except TooLarge:
+        return None, {}, [Problem(file, None, "", f"文档展开后超过 {MAX_NODES} 个值（可能是锚点/别名的反复引用）",
+                                  "一份自评文档（通常不超过几千个值）")]
     return data, lines, []
 
 
