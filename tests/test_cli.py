@@ -77,3 +77,19 @@ def test_markup_like_text_in_a_document_is_printed_verbatim(tmp_path: Path) -> N
         result = CliRunner(env={"COLUMNS": width}).invoke(main, ["score", str(doc)])
         assert result.exit_code == 0, result.output
         assert "[bold]项目[/]" in result.output and "[/]" in result.output
+
+
+def test_examples_validate_against_the_committed_schema() -> None:
+    import jsonschema
+
+    from jixiao.native import dump_json, load_file, parse_yaml
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    for prefix in ("000", "001", "003", "004"):
+        path = example(prefix)
+        data, _, problems = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+        assert not problems
+        assert not [e.message for e in validator.iter_errors(data)], path
+        written = json.loads(dump_json(load_file(path).evaluation))
+        assert not [e.message for e in validator.iter_errors(written)], path
+    assert list(validator.iter_errors({"kind": "department", "year": 2021, "unit": "x", "colour": 1}))

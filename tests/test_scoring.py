@@ -168,3 +168,21 @@ def test_linear_deduction_for_negative_targets() -> None:
     doc = _project([{"name": "a", "target": "≤10%", "actual": "12%", "weight": 5}])
     [result] = score(doc, linear).indicators
     assert result.computed == Decimal("4.00")  # 5 × (1 − 2/10)
+
+
+def test_seed_001_explanations_the_rule_set_requires() -> None:
+    card = _card("001")
+    by_where = {x.where: x for x in card.explanations}
+    low = by_where["预算执行率"]  # 59.93% < 70%: explained in the 偏差原因 column
+    assert "70%" in low.reason and low.given and "财政资金紧张" in low.given
+    over = {w for w, x in by_where.items() if "超额" in x.reason}
+    assert over == {"产出指标/数量指标/参加培训人数", "产出指标/数量指标/培训场次"}  # 280/60, 4/1
+    assert {x.where for x in card.missing_explanations} == over
+
+
+def test_large_adjustment_needs_an_explanation() -> None:
+    doc = _project([{"name": "a", "target": "≥10个", "actual": "10个", "weight": 50}],
+                   budget={"initial": 100, "adjusted": 150, "executed": 150})
+    card = score(doc, rulesets.load("mof-2020-project"))
+    [x] = [x for x in card.explanations if x.where == "预算调整率"]
+    assert "50.00%" in x.reason and x.given is None

@@ -24,8 +24,9 @@ from .rulesets import RuleSetError
 from .scoring import Scorecard, to_dict
 from .service import score_file
 
-# Shipped with the package so that editors and other tools can validate files.
-SCHEMA_PATH = Path(__file__).with_name("evaluation.schema.json")
+# The committed schema in a checkout (other tools validate against it); `schema --check`
+# compares it with the models.
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "evaluation.schema.json"
 KIND_NAMES = {"department": "部门整体支出", "project": "项目支出"}
 
 
@@ -115,6 +116,12 @@ def _print_scorecard(e: Evaluation, card: Scorecard) -> None:
         for d in card.differences:
             out.print(f"  · {d.where} {d.field}：填报 {_fmt_any(d.reported)}，计算 {_fmt_any(d.computed)} —— {d.message}",
                       markup=False)
+    if card.explanations:
+        out.print(f"[bold yellow]须说明的情况（{len(card.explanations)} 处，{len(card.missing_explanations)} 处未说明）[/]",
+                  markup=True)
+        for x in card.explanations:
+            state = f"已说明：{x.given}" if x.given else "未说明"
+            out.print(f"  · {x.where}：{x.reason}（{state}）", markup=False)
     for note in card.notes:
         out.print(f"注：{note}", markup=False)
 

@@ -123,6 +123,21 @@ class Difference:
 
 
 @dataclass(frozen=True)
+class Explanation:
+    """Something the rule set requires the document to explain (偏差说明).
+
+    Attributes:
+        where: the indicator path or figure concerned.
+        reason: why an explanation is required (执行率低于70%、超过目标120%…).
+        given: the explanation the document gives, None when it gives none.
+    """
+
+    where: str
+    reason: str
+    given: str | None
+
+
+@dataclass(frozen=True)
 class Scorecard:
     """The result of scoring one document under one rule set."""
 
@@ -138,6 +153,11 @@ class Scorecard:
     unassigned: tuple[IndicatorScore, ...] = ()
     differences: tuple[Difference, ...] = ()
     notes: tuple[str, ...] = ()
+    explanations: tuple[Explanation, ...] = ()
+
+    @property
+    def missing_explanations(self) -> tuple[Explanation, ...]:
+        return tuple(e for e in self.explanations if not e.given)
 
     @property
     def indicators(self) -> tuple[IndicatorScore, ...]:
@@ -441,13 +461,41 @@ def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
         notes.append(f"{len(unassigned)} 个指标的一级指标不属于规则中的任何类别，未计分：" +
                      "、".join(f"{i.level1}/{i.name}" for i in unassigned[:5]))
     stated = _stated_total(evaluation, categories)
+    explanations = _explanations(evaluation, categories, rates, rules)
     card = Scorecard(
         ruleset=rules.id, ruleset_title=rules.title, total=total, grade=rules.grade_of(total),
         categories=tuple(categories), reported_total=evaluation.reported.total,
         reported_grade=evaluation.reported.grade, stated_total=stated,
         execution_rate=rates["budget_execution_rate"], unassigned=tuple(unassigned), notes=tuple(notes),
+        explanations=explanations,
     )
     return _with_differences(card)
+
+
+def _explanations(e: Evaluation, categories: list[CategoryScore], rates: dict[str, common.Rate],
+                  rules: RuleSet) -> tuple[Explanation, ...]:
+    """What the rule set says must be explained: low execution, large adjustment, over-achievement."""
+    found: list[Explanation] = []
+    leaves = {leaf.path: leaf.indicator for leaf in e.leaves()}
+    execution = rates["budget_execution_rate"]
+    if execution.value is not None and execution.value * HUNDRED < rules.budget_execution.explain_below:
+        given = e.budget.explanation or next(
+            (leaves[i.path].deviation for c in categories for i in c.indicators
+             if i.common == "budget_execution_rate" and leaves[i.path].deviation), None)
+        found.append(Explanation("预算执行率", f"执行率{pct(execution.value)}，低于{fmt(rules.budget_execution.explain_below)}%，"
+                                 "须说明偏差原因及改进措施", given))
+    adjustment = rates["budget_adjustment_rate"]
+    if adjustment.value is not None and abs(adjustment.value) * HUNDRED > rules.adjustment_explain_above:
+        found.append(Explanation("预算调整率", f"预算调整率{pct(adjustment.value)}，超过{fmt(rules.adjustment_explain_above)}%，"
+                                 "须说明调整原因", e.budget.explanation))
+    limit = rules.over_achievement.explain_ratio
+    for c in categories:
+        for i in c.indicators:
+            if i.method == "positive" and i.met and i.ratio is not None and i.ratio >= limit:
+                found.append(Explanation(f"{i.level1}/{i.level2}/{i.name}",
+                                         f"实际为目标的{pct(i.ratio)}，达到{pct(limit)}及以上，须说明超额原因（目标是否偏低）",
+                                         leaves[i.path].deviation))
+    return tuple(found)
 
 
 def _indicator_category(c: CategoryRule, weight: Decimal, items: list[IndicatorScore], row) -> CategoryScore:
@@ -560,4 +608,5 @@ def to_dict(card: Scorecard) -> dict:
             for d in card.differences
         ],
         "notes": list(card.notes),
+        "explanations": [{"where": x.where, "reason": x.reason, "given": x.given} for x in card.explanations],
     }
