@@ -202,3 +202,11 @@ def test_generated_quantities_round_trip(prefix: str, number: Decimal, unit: str
     v = parse_value(f"{prefix}{number}{unit}")
     assert v.is_quantitative and v.number == number
     assert parse_value(format_value(v)).number == number
+
+
+@pytest.mark.parametrize(("text", "grade"), [("合理", Grade.ACHIEVED), ("有所提升", Grade.ACHIEVED),
+                                             ("基本满意", Grade.PARTIAL), ("较好", Grade.PARTIAL),
+                                             ("部分落实", Grade.PARTIAL), ("不合规", Grade.NOT_ACHIEVED),
+                                             ("未落实", Grade.NOT_ACHIEVED)])
+def test_qualitative_words_carry_their_grade(text: str, grade: Grade) -> None:
+    assert parse_value(text).grade is grade

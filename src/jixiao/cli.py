@@ -86,7 +86,7 @@ def _print_scorecard(e: Evaluation, card: Scorecard) -> None:
         out.print(f"预算执行率：{fmt((rate.value * 100).quantize(Decimal('0.01')))}%（{rate.formula}）", markup=False)
     cats = Table(title="各项指标得分", show_lines=False)
     for col in ("类别", "权重", "规则计算", "得分率", "填报得分", "表内合计", "说明"):
-        cats.add_column(col, justify="right" if col not in ("类别", "说明") else "left")
+        cats.add_column(col, justify="right" if col not in ("类别", "说明") else "left", overflow="fold")
     for c in card.categories:
         rate_text = f"{fmt((c.rate * 100).quantize(Decimal('0.01')))}%" if c.rate is not None else "—"
         cats.add_row(escape(c.name), _n(c.weight), _n(c.computed), rate_text, _n(c.reported), _n(c.stated),

@@ -26,7 +26,6 @@ from .rulesets import Band, CategoryRule, RuleSet
 from .values import Comparator, Grade, Value, ValueKind, format_value, parse_value
 
 _BUDGET_ALIASES = ("预算执行", "资金执行")
-_PARTIAL_PREFIXES = ("基本", "部分", "较", "一般", "尚")
 
 
 @dataclass(frozen=True)
@@ -248,14 +247,8 @@ def _score_quantitative(target: Value, actual: _Quantity, w: Decimal, rules: Rul
 
 
 def _grade_of_actual(actual: Value) -> Grade | None:
-    if actual.kind is ValueKind.GRADE:
-        return actual.grade
-    if actual.kind is ValueKind.QUALITATIVE:
-        if actual.negated:
-            return Grade.NOT_ACHIEVED
-        word = actual.word or actual.raw
-        return Grade.PARTIAL if word.startswith(_PARTIAL_PREFIXES) else Grade.ACHIEVED
-    return None
+    """达成 / 部分达成 / 未达成 as the parser read it (合理, 基本完成, 未落实, 达成年度指标…)."""
+    return actual.grade if actual.kind in (ValueKind.GRADE, ValueKind.QUALITATIVE) else None
 
 
 _GRADE_NAMES = {Grade.ACHIEVED: "达成", Grade.PARTIAL: "部分达成", Grade.NOT_ACHIEVED: "未达成"}

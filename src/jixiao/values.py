@@ -271,16 +271,17 @@ def _qualitative(raw: str, text: str) -> Value | None:
         if body.startswith(word) and len(body) > len(word):
             negated, body = True, body[len(word):]
             break
-    core = body
+    core, partial = body, False
     for prefix in sorted(_PARTIAL_PREFIX, key=len, reverse=True):
         if core.startswith(prefix) and len(core) > len(prefix):
-            core = core[len(prefix):]
+            core, partial = core[len(prefix):], True
             break
     for prefix in ("有所", "进一步", "明显", "显著", "逐步", "不断", "大幅", "稳步", "全面", "持续", "得到", "有效"):
         if core.startswith(prefix) and len(core) > len(prefix):
             core = core[len(prefix):]
     if any(w in core for w in _ACHIEVED_WORDS) and len(core) <= 8:
-        return Value(raw, ValueKind.QUALITATIVE, word=text, negated=negated)
+        grade = Grade.NOT_ACHIEVED if negated else Grade.PARTIAL if partial else Grade.ACHIEVED
+        return Value(raw, ValueKind.QUALITATIVE, word=text, negated=negated, grade=grade)
     return None
 
 
