@@ -141,3 +141,15 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
 def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     loaded = load_file(_write(tmp_path, "[" * 5000 + "]" * 5000 + "\n"))
     assert not loaded.ok and loaded.problems[0].message
+
+
+def test_line_map_is_available_after_a_successful_load(tmp_path: Path) -> None:
+    loaded = load_file(_write(tmp_path, MINIMAL))
+    assert loaded.ok and loaded.lines["budget.adjusted"] == 6 and loaded.lines["unit"] == 3
+
+
+def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
+    loaded = load_file(_write(tmp_path, MINIMAL + "unit: 另一个单位\n"))
+    assert not loaded.ok
+    [p] = loaded.problems
+    assert p.line == 8 and "第 3 行" in p.message

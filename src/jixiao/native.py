@@ -88,13 +88,22 @@ class Loaded:
         file: the file name.
         evaluation: the document, None when it could not be read.
         problems: what went wrong (empty when the document loaded).
-        lines: line of each field path in the file (YAML and JSON).
+        lines: line of each field path in the file (YAML and JSON). For a document
+            that loaded it is worked out from ``text`` on first use: most documents
+            never need it, and building it costs as much as the rest of parsing.
     """
 
     file: str
     evaluation: Evaluation | None
     problems: list[Problem] = field(default_factory=list)
-    lines: dict[str, int] = field(default_factory=dict)
+    known_lines: dict[str, int] | None = None
+    text: str | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> dict[str, int]:
+        if self.known_lines is None:
+            self.known_lines = parse_yaml(self.text, self.file)[1] if self.text is not None else {}
+        return self.known_lines
 
     @property
     def ok(self) -> bool:
@@ -155,8 +164,27 @@ def _build(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
     return _scalar(node)
 
 
-def parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int], list[Problem]]:
-    """Parse YAML (or JSON, which is YAML) into plain data and a line map."""
+def _plain(node: yaml.Node, budget: list[int]) -> Any:
+    """Like :func:`_build` without the line map: the path taken by documents that load."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise TooLarge
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if key in result:
+                first = next(k.start_mark.line + 1 for k, _ in node.value if str(getattr(k, "value", "")) == key)
+                raise DuplicateKey(key, key_node.start_mark.line + 1, first)
+            result[key] = _plain(value_node, budget)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, budget) for item in node.value]
+    return _scalar(node)
+
+
+def parse_yaml(text: str, file: str, with_lines: bool = True) -> tuple[Any, dict[str, int], list[Problem]]:
+    """Parse YAML (or JSON, which is YAML) into plain data and (``with_lines``) a line map."""
     lines: dict[str, int] = {}
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -175,7 +203,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int], list[Problem]
     if node is None:
         return None, lines, [Problem(file, None, "", "文件为空", "一份自评文档")]
     try:
-        data = _build(node, "", lines)
+        data = _build(node, "", lines) if with_lines else _plain(node, [MAX_NODES])
     except DuplicateKey as dup:
         return None, lines, [Problem(file, dup.line, dup.key, f"重复的键「{dup.key}」（第 {dup.first} 行已出现）", "每个键只出现一次")]
     except RecursionError:
@@ -280,16 +308,26 @@ def validation_problems(exc: ValidationError, file: str, lines: dict[str, int]) 
     return problems
 
 
-def load_data(data: Any, file: str, lines: dict[str, int] | None = None) -> Loaded:
-    """Validate already-parsed data as an :class:`Evaluation`."""
-    lines = lines or {}
+def load_data(data: Any, file: str, lines: dict[str, int] | None = None, text: str | None = None) -> Loaded:
+    """Validate already-parsed data as an :class:`Evaluation`.
+
+    ``lines`` (or the ``text`` to work them out from, when needed) place problems on lines.
+    """
+    def line_map() -> dict[str, int]:
+        if lines is None:
+            return parse_yaml(text, file)[1] if text is not None else {}
+        return lines
+
     if not isinstance(data, dict):
-        return Loaded(file, None, [Problem(file, _line_for("", lines), "", "顶层应为键值对（kind、year、unit…）", "映射")], lines)
+        where = line_map()
+        return Loaded(file, None, [Problem(file, _line_for("", where), "", "顶层应为键值对（kind、year、unit…）", "映射")],
+                      where, text)
     try:
         evaluation = Evaluation.model_validate(data)
     except ValidationError as exc:
-        return Loaded(file, None, validation_problems(exc, file, lines), lines)
-    return Loaded(file, evaluation, [], lines)
+        where = line_map()
+        return Loaded(file, None, validation_problems(exc, file, where), where, text)
+    return Loaded(file, evaluation, [], lines, text)
 
 
 def load_text(text: str, file: str = "<文本>", fmt: str | None = None) -> Loaded:
@@ -297,14 +335,13 @@ def load_text(text: str, file: str = "<文本>", fmt: str | None = None) -> Load
     if fmt is None:
         fmt = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
     if fmt == "json":
-        data, lines, problems = parse_json(text, file)
-        if not problems:
-            _, lines, _ = parse_yaml(text, file)  # JSON is YAML: borrow its line map
+        data, _, problems = parse_json(text, file)  # its line map is the YAML one, made when needed
     else:
-        data, lines, problems = parse_yaml(text, file)
+        data, _, problems = parse_yaml(text, file, with_lines=False)
     if problems:
-        return Loaded(file, None, problems, lines)
-    return load_data(data, file, lines)
+        lines = parse_yaml(text, file)[1] if fmt == "json" else {}
+        return Loaded(file, None, problems, lines, text)
+    return load_data(data, file, None, text)
 
 
 def load_file(path: str | Path) -> Loaded:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -63,6 +64,7 @@ def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return numerator / denominator
 
 
+@lru_cache(maxsize=65536)
 def pct(value: Decimal | None) -> str:
     """Format a ratio (0.5993) as a percentage for messages: '59.93%'."""
     if value is None:
@@ -70,6 +72,7 @@ def pct(value: Decimal | None) -> str:
     return f"{(value * HUNDRED).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
 
 
+@lru_cache(maxsize=65536)
 def fmt(value: Decimal | None) -> str:
     """Format a Decimal for messages without exponent or trailing zeros noise."""
     if value is None:
