@@ -27,7 +27,7 @@ from pathlib import Path
 from jixiao import rulesets
 from jixiao.native import load_text
 from jixiao.scoring import score
-from jixiao.service import ruleset_for
+from jixiao.service import ruleset_for, tune_for_batch
 
 QUANT = [("参加培训人数", "人"), ("培训场次", "场"), ("印刷宣传册数量", "册"), ("服务对象覆盖率", "%"),
          ("设备完好率", "%"), ("验收合格率", "%"), ("走访群众户数", "户"), ("新增就业人数", "人"),
@@ -113,11 +113,11 @@ def _work(args: tuple[int, int, bool]) -> tuple[int, int, int]:
     return ok, indicators, time.perf_counter_ns() - t0
 
 
-def run(n: int, workers: int, do_score: bool) -> tuple[float, int, float]:
+def run(n: int, workers: int, do_score: bool, default_gc: bool = False) -> tuple[float, int, float]:
     chunk = max(1, min(2000, n // (workers * 4) or 1))
     jobs = [(s, min(n, s + chunk), do_score) for s in range(0, n, chunk)]
     t0 = time.perf_counter()
-    with mp.get_context("fork").Pool(workers) as pool:
+    with mp.get_context("fork").Pool(workers, initializer=None if default_gc else tune_for_batch) as pool:
         results = pool.map(_work, jobs)
     wall = time.perf_counter() - t0
     assert sum(r[0] for r in results) == n
@@ -129,6 +129,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=20000, help="number of documents (default 20000)")
     parser.add_argument("-w", "--workers", type=int, default=2)
+    parser.add_argument("--default-gc", action="store_true",
+                        help="leave Python's garbage collector at its defaults (no tune_for_batch)")
     parser.add_argument("--keep", type=Path, help="also write the generated YAML files to this directory")
     args = parser.parse_args()
     for rid in ("zhengzhou-2021-project", "zhengzhou-2021-department"):
@@ -137,9 +139,10 @@ def main() -> None:
         args.keep.mkdir(parents=True, exist_ok=True)
         for i in range(min(args.n, 1000)):
             (args.keep / f"generated-{i:05d}.yaml").write_text(generate(i), encoding="utf-8")
-    print(f"documents: {args.n}, workers: {args.workers}, python {sys.version.split()[0]}")
+    print(f"documents: {args.n}, workers: {args.workers}, python {sys.version.split()[0]}, "
+          f"gc: {'default' if args.default_gc else 'tune_for_batch'}")
     for label, do_score in (("parse+validate", False), ("parse+validate+score", True)):
-        wall, leaves, busy = run(args.n, args.workers, do_score)
+        wall, leaves, busy = run(args.n, args.workers, do_score, args.default_gc)
         # ``busy`` excludes generating the YAML text; ``wall`` includes it.
         work = busy / args.workers
         print(f"{label:22s} {work:7.1f} s  {args.n / work:7.0f} docs/s  {leaves / work:8.0f} indicators/s  "

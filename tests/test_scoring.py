@@ -186,3 +186,18 @@ def test_large_adjustment_needs_an_explanation() -> None:
     card = score(doc, rulesets.load("mof-2020-project"))
     [x] = [x for x in card.explanations if x.where == "预算调整率"]
     assert "50.00%" in x.reason and x.given is None
+
+
+def test_batch_tuning_keeps_results_and_can_be_undone() -> None:
+    import gc
+
+    from jixiao.service import tune_for_batch
+
+    before = gc.get_threshold()
+    try:
+        tune_for_batch()
+        assert gc.get_threshold()[0] == 50_000 and gc.get_freeze_count() > 0
+        assert _card("001").total == Decimal("95.58")
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

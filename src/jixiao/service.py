@@ -5,6 +5,7 @@ They take file paths or documents and return values; nothing here prints.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,3 +50,16 @@ def score_file(path: str | Path, ruleset: str | None = None) -> Scored:
     if rules.kind is not loaded.evaluation.kind:
         raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而文档是 {loaded.evaluation.kind.value}")
     return Scored(loaded, rules, score(loaded.evaluation, rules))
+
+
+def tune_for_batch() -> None:
+    """Settings for a process that scores thousands of documents in a row.
+
+    Loading a document allocates many small, short-lived, acyclic objects; with the
+    default thresholds the cyclic garbage collector runs every 700 allocations and
+    takes about a fifth of the time (measured with ``bench/score.py --default-gc``).
+    Objects alive now (modules, rule sets) are frozen out of collection and the
+    first-generation threshold is raised; reference counting still frees everything.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
