@@ -116,7 +116,7 @@ def test_date_without_year_needs_the_document_year() -> None:
 
 
 QUALITATIVE = [
-    ("合理", False), ("健全", False), ("有效", False), ("合规", False), ("可控", False), ("提高", False),
+    ("合理", False), ("相关", False), ("及时完整", False), ("健全", False), ("有效", False), ("合规", False), ("可控", False), ("提高", False),
     ("提升", False), ("有所提升", False), ("明显改善", False), ("较好", False), ("基本满意", False),
     ("不合规", True), ("未落实", True), ("无效", False), ("不健全", True), ("没有提高", True),
 ]
