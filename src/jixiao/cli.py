@@ -19,7 +19,7 @@ from rich.table import Table
 from . import rulesets
 from .document import Evaluation
 from .native import json_dumps
-from .numbers import fmt
+from .numbers import fmt, pct
 from .rulesets import RuleSetError
 from .scoring import Scorecard, to_dict
 from .service import score_file
@@ -83,12 +83,12 @@ def _print_scorecard(e: Evaluation, card: Scorecard) -> None:
     out.print(f"评分规则：{card.ruleset_title}（{card.ruleset}）", markup=False)
     rate = card.execution_rate
     if rate.value is not None:
-        out.print(f"预算执行率：{fmt((rate.value * 100).quantize(Decimal('0.01')))}%（{rate.formula}）", markup=False)
+        out.print(f"预算执行率：{pct(rate.value)}（{rate.formula}）", markup=False)
     cats = Table(title="各项指标得分", show_lines=False)
     for col in ("类别", "权重", "规则计算", "得分率", "填报得分", "表内合计", "说明"):
         cats.add_column(col, justify="right" if col not in ("类别", "说明") else "left", overflow="fold")
     for c in card.categories:
-        rate_text = f"{fmt((c.rate * 100).quantize(Decimal('0.01')))}%" if c.rate is not None else "—"
+        rate_text = pct(c.rate)
         cats.add_row(escape(c.name), _n(c.weight), _n(c.computed), rate_text, _n(c.reported), _n(c.stated),
                      escape(c.note or ""))
     cats.add_row("[bold]合计[/]", "100", f"[bold]{_n(card.total)}[/]", "", _n(card.reported_total), _n(card.stated_total), "")

@@ -141,11 +141,17 @@ class TooLarge(Exception):
     pass
 
 
-def _build(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
-    """Turn a composed node into plain data, recording each path's line."""
-    if len(lines) >= MAX_NODES:
+def _build(node: yaml.Node, path: str, lines: dict[str, int] | None, budget: list[int]) -> Any:
+    """Turn a composed node into plain data; with ``lines``, record each path's line.
+
+    Documents that load need no line map, so ``lines=None`` skips building paths.
+    ``budget`` counts the values still allowed (aliases can multiply a small file).
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
         raise TooLarge
-    lines[path] = node.start_mark.line + 1
+    if lines is not None:
+        lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         first: dict[str, int] = {}
@@ -155,31 +161,17 @@ def _build(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
             if key in first:
                 raise DuplicateKey(key, line, first[key])
             first[key] = line
+            if lines is None:
+                result[key] = _build(value_node, "", None, budget)
+                continue
             child = f"{path}.{key}" if path else key
-            result[key] = _build(value_node, child, lines)
+            result[key] = _build(value_node, child, lines, budget)
             lines[child] = line
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, f"{path}[{i}]", lines) for i, item in enumerate(node.value)]
-    return _scalar(node)
-
-
-def _plain(node: yaml.Node, budget: list[int]) -> Any:
-    """Like :func:`_build` without the line map: the path taken by documents that load."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise TooLarge
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            if key in result:
-                first = next(k.start_mark.line + 1 for k, _ in node.value if str(getattr(k, "value", "")) == key)
-                raise DuplicateKey(key, key_node.start_mark.line + 1, first)
-            result[key] = _plain(value_node, budget)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, budget) for item in node.value]
+        if lines is None:
+            return [_build(item, "", None, budget) for item in node.value]
+        return [_build(item, f"{path}[{i}]", lines, budget) for i, item in enumerate(node.value)]
     return _scalar(node)
 
 
@@ -203,7 +195,7 @@ def parse_yaml(text: str, file: str, with_lines: bool = True) -> tuple[Any, dict
     if node is None:
         return None, lines, [Problem(file, None, "", "文件为空", "一份自评文档")]
     try:
-        data = _build(node, "", lines) if with_lines else _plain(node, [MAX_NODES])
+        data = _build(node, "", lines if with_lines else None, [MAX_NODES])
     except DuplicateKey as dup:
         return None, lines, [Problem(file, dup.line, dup.key, f"重复的键「{dup.key}」（第 {dup.first} 行已出现）", "每个键只出现一次")]
     except RecursionError:
@@ -313,20 +305,15 @@ def load_data(data: Any, file: str, lines: dict[str, int] | None = None, text: s
 
     ``lines`` (or the ``text`` to work them out from, when needed) place problems on lines.
     """
-    def line_map() -> dict[str, int]:
-        if lines is None:
-            return parse_yaml(text, file)[1] if text is not None else {}
-        return lines
-
+    failed = Loaded(file, None, [], lines, text)  # its ``lines`` are worked out on first use
     if not isinstance(data, dict):
-        where = line_map()
-        return Loaded(file, None, [Problem(file, _line_for("", where), "", "顶层应为键值对（kind、year、unit…）", "映射")],
-                      where, text)
+        failed.problems.append(Problem(file, _line_for("", failed.lines), "", "顶层应为键值对（kind、year、unit…）", "映射"))
+        return failed
     try:
         evaluation = Evaluation.model_validate(data)
     except ValidationError as exc:
-        where = line_map()
-        return Loaded(file, None, validation_problems(exc, file, where), where, text)
+        failed.problems.extend(validation_problems(exc, file, failed.lines))
+        return failed
     return Loaded(file, evaluation, [], lines, text)
 
 

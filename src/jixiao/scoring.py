@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import common
-from .document import Evaluation, Leaf
+from .document import Evaluation, Indicator, Leaf
 from .numbers import HUNDRED, ONE, ZERO, RoundingMode, fmt, pct, round_to
 from .rulesets import Band, CategoryRule, RuleSet
 from .values import Comparator, Grade, Value, ValueKind, format_value, parse_value
@@ -432,7 +432,9 @@ def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
     rates["budget_execution_rate"] = common.budget_execution_rate(evaluation, rules.budget_execution.basis)
     by_category: dict[str, list[IndicatorScore]] = {c.key: [] for c in rules.categories}
     unassigned: list[IndicatorScore] = []
+    indicators: dict[str, Indicator] = {}
     for leaf in evaluation.leaves():
+        indicators[leaf.path] = leaf.indicator
         category = _category_for(leaf, rules)
         result = score_leaf(leaf, category, rates, rules, evaluation.year)
         (by_category[category.key] if category else unassigned).append(result)
@@ -454,7 +456,7 @@ def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
         notes.append(f"{len(unassigned)} 个指标的一级指标不属于规则中的任何类别，未计分：" +
                      "、".join(f"{i.level1}/{i.name}" for i in unassigned[:5]))
     stated = _stated_total(evaluation, categories)
-    explanations = _explanations(evaluation, categories, rates, rules)
+    explanations = _explanations(evaluation, categories, rates, rules, indicators)
     card = Scorecard(
         ruleset=rules.id, ruleset_title=rules.title, total=total, grade=rules.grade_of(total),
         categories=tuple(categories), reported_total=evaluation.reported.total,
@@ -466,10 +468,12 @@ def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
 
 
 def _explanations(e: Evaluation, categories: list[CategoryScore], rates: dict[str, common.Rate],
-                  rules: RuleSet) -> tuple[Explanation, ...]:
-    """What the rule set says must be explained: low execution, large adjustment, over-achievement."""
+                  rules: RuleSet, leaves: dict[str, Indicator]) -> tuple[Explanation, ...]:
+    """What the rule set says must be explained: low execution, large adjustment, over-achievement.
+
+    ``leaves``: the document's indicators by path, for their 偏差原因 column.
+    """
     found: list[Explanation] = []
-    leaves = {leaf.path: leaf.indicator for leaf in e.leaves()}
     execution = rates["budget_execution_rate"]
     if execution.value is not None and execution.value * HUNDRED < rules.budget_execution.explain_below:
         given = e.budget.explanation or next(
