@@ -67,6 +67,10 @@ def _rate(key: str, name: str, formula: str, num: Decimal | int | None, den: Dec
     return Rate(key, name, num / den, num, den, f"{formula}：{num}/{den}", None, note)
 
 
+make_rate = _rate
+"""Public name of the rate builder, for checks that compute a rate of their own (a task's 执行率)."""
+
+
 def _d(v: Decimal | int | None) -> Decimal | None:
     return None if v is None else Decimal(v)
 

@@ -45,6 +45,8 @@ class IndicatorScore:
         ratio: actual / target for quantitative indicators.
         common: key of the common indicator, when it is one.
         applicable: False for indicators marked not applicable.
+        unrounded: the score before the rule set's rounding (quantitative only),
+            so a checker can tell which rounding a document used.
     """
 
     path: str
@@ -61,6 +63,7 @@ class IndicatorScore:
     ratio: Decimal | None = None
     common: str | None = None
     applicable: bool = True
+    unrounded: Decimal | None = None
 
     @property
     def used(self) -> Decimal:
@@ -330,7 +333,8 @@ def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, commo
         score = _round(raw, rules)
         shown = formula if formula.startswith(("已达成", "实际")) else f"{formula}={fmt(score)}"
         text = f"{prefix}{'；' + qty.note if qty.note else ''}，{shown}"
-        return IndicatorScore(**base, computed=score, method=method, explanation=text, met=met, ratio=ratio)
+        return IndicatorScore(**base, computed=score, method=method, explanation=text, met=met, ratio=ratio,
+                              unrounded=raw)
     if target.kind is ValueKind.DATE:
         return _score_deadline(base, target, actual, w, prefix)
     grade = _grade_of_actual(actual)

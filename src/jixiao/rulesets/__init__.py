@@ -175,6 +175,19 @@ class TotalCap(Rule):
     max_total: Dec = Field(ge=0, le=100)
 
 
+class ReportSection(Rule):
+    """A section the self-evaluation report must have (e.g. 综合评价结论).
+
+    Attributes:
+        name: the section's usual heading.
+        aliases: other words a heading may use for it; a heading matches when it
+            contains the name or any alias (spaces and punctuation ignored).
+    """
+
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+
+
 class RuleSet(Rule):
     """A complete rule set (评分规则). See the module docstring."""
 
@@ -201,6 +214,8 @@ class RuleSet(Rule):
     over_achievement: OverAchievementRule = OverAchievementRule()
     adjustment_explain_above: Dec = Field(default=Decimal(30), description="预算调整率超过此百分比须说明原因")
     total_caps: tuple[TotalCap, ...] = ()
+    report_sections: tuple[ReportSection, ...] = Field(
+        default=(), description="自评报告必须具备的章节（按顺序），用于检查章节缺失")
     notes: tuple[str, ...] = ()
 
     @model_validator(mode="after")

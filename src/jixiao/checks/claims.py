@@ -1,0 +1,318 @@
+"""Figures stated in the report's prose (claims), with where they were written.
+
+The narrative of a self-evaluation report repeats the tables' figures in
+sentences such as "预算年初数为1207.96万元，调整预算数为1209.35万元，预算执行率
+93.07%" or "最终得分为94分……评价等级为“优”". :func:`extract_text` turns such
+text into :class:`Claim` objects, each naming the document field it speaks
+about, so the checks can compare prose with tables and prose with prose.
+
+The reading is deliberately conservative: a figure becomes a claim only when a
+label right before it says what it is (年初预算数, 执行率, 得分 …); a figure
+whose meaning is unclear is left alone rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..document import Evaluation, Section
+from ..numbers import TEN_THOUSAND
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One figure stated in the prose.
+
+    Attributes:
+        kind: amount (万元) / rate (%) / score / grade / count / year.
+        field: what it speaks about: ``budget.initial``, ``tasks[4].executed``,
+            ``rate:budget_execution_rate``, ``rate:task:4``, ``total``,
+            ``category:产出``, ``grade``, ``count:projects``, ``year``.
+        label: the words before the figure (预算年初数为).
+        value: Decimal (amounts in 万元, rates in percentage points, scores, counts),
+            str for a grade, int for a year.
+        written: the figure as written (``30000元``).
+        sentence: the sentence it was found in.
+        section: the section's heading path (四、绩效目标实现情况分析 › （二）…).
+        path: the document path of the section text (``narrative[3].sections[1].text``).
+        line: line within the section text (1-based) or of the source file when known.
+    """
+
+    kind: str
+    field: str
+    label: str
+    value: Decimal | str | int
+    written: str
+    sentence: str
+    section: str
+    path: str
+    line: int | None = None
+
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n\t]")
+_FIGURE = re.compile(
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|%|‰|分|个|项|家)?")
+_GRADE = re.compile(
+    r"(?:等级|结果|评定|评价|定级|评级)(?:为|是|:|：|确定为|评定为|达到)?\s*[“\"「『（(]?"
+    r"(?P<grade>优秀|优|良好|良|中等|中|不合格|合格|及格|差)(?=[”\"」』）),，。；;.、\s]|$)")
+_YEAR = re.compile(r"(?<![\d〔\[（(])(?P<year>(?:19|20)\d{2})\s*年")
+_TASK_NUMBER = re.compile(r"任务\s*(\d{1,2})")
+
+# Labels, most specific first: (words, kind, field or role).
+_AMOUNT_LABELS = (
+    (("结转结余总额", "结转结余资金", "结转结余"), "carryover"),
+    (("年初预算数", "预算年初数", "年初预算", "年初批复", "年初数", "年初安排"), "initial"),
+    (("调整预算数", "调整后预算", "全年预算数", "全年预算", "调整后", "调整为", "全年批复"), "adjusted"),
+    (("预算执行金额", "执行金额", "执行数", "实际支出", "实际支付", "实际使用", "支出金额", "已支出", "已使用",
+      "实际完成", "执行"), "executed"),
+    (("预算安排数", "预算安排", "预算数", "预算资金", "预算金额", "预算为", "预算"), "budget"),
+)
+_RATE_LABELS = (
+    (("监控完成率",), "monitoring_rate"),
+    (("自评完成率",), "self_evaluation_rate"),
+    (("评价完成率",), "department_evaluation_rate"),
+    (("结果应用率", "应用率"), "result_application_rate"),
+    (("采购执行率",), "procurement_rate"),
+    (("控制率",), "three_public_rate"),
+    (("结转结余率", "结余率"), "carryover_rate"),
+    (("细化率",), "special_funds_rate"),
+    (("调整率",), "budget_adjustment_rate"),
+    (("执行率", "支出进度", "执行进度"), "budget_execution_rate"),
+)
+_COUNT_LABELS = (
+    (("绩效监控项目", "开展绩效监控", "绩效监控"), "monitored"),
+    (("绩效自评项目", "开展绩效自评", "完成自评"), "self_evaluated"),
+    (("部门绩效评价", "重点绩效评价", "重点评价"), "key_evaluations"),
+    (("共有项目", "项目总数", "共有预算项目", "项目共"), "projects"),
+)
+_SCORE_LABELS = ("最终得分", "自评得分", "综合得分", "评价得分", "总得分", "总分", "得分", "评分")
+_NOT_A_SCORE = ("满分", "分值", "权重", "扣", "得分率")
+_THRESHOLD = ("低于", "高于", "超过", "不足", "不到", "小于", "大于", "不低于", "不高于", "≥", "≤", "<", ">", "以内")
+_LEAD_WINDOW = 16
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    # Spaces inside numbers and words ("1207.96 万元", "2021 年") are layout, not meaning.
+    return re.sub(r"[ \u3000]+", "", text)
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _last(lead: str, table: tuple) -> tuple[str, str] | None:
+    """The label in ``lead`` that ends closest to the figure: (words found, role)."""
+    best: tuple[int, int, str, str] | None = None
+    for words, role in table:
+        for w in words:
+            at = lead.rfind(w)
+            if at >= 0:
+                end = at + len(w)
+                key = (end, len(w))
+                if best is None or key > best[:2]:
+                    best = (end, len(w), w, role)
+    return (best[2], best[3]) if best else None
+
+
+@dataclass(frozen=True)
+class _Subjects:
+    """Names the prose may use for a task: by number (任务 1) and by content (党务经费)."""
+
+    by_content: tuple[tuple[str, int], ...]
+    count: int | None  # None: tasks unknown (raw text), any number is taken
+
+    @classmethod
+    def of(cls, e: Evaluation | None) -> _Subjects:
+        if e is None:
+            return cls((), None)
+        pairs = []
+        for i, t in enumerate(e.tasks):
+            for text in (t.content, t.name):
+                if text:
+                    text = _normalise(text)
+                    if 2 <= len(text) <= 24 and not re.fullmatch(r"任务\d+", text):
+                        pairs.append((text, i))
+        return cls(tuple(sorted(pairs, key=lambda p: -len(p[0]))), len(e.tasks))
+
+
+def _subject(before: str, lead: str, subjects: _Subjects) -> str:
+    """What a figure is about, from the sentence up to it: a task, 三公经费, 政府采购 or the whole budget."""
+    if "三公" in lead or ("三公" in before and "执行率" not in lead):
+        return "three_public"
+    if "政府采购" in lead or "采购" in lead:
+        return "procurement"
+    best: tuple[int, str] | None = None
+    for m in _TASK_NUMBER.finditer(before):
+        n = int(m.group(1))
+        if 1 <= n and (subjects.count is None or n <= subjects.count):
+            best = max(best or (-1, ""), (m.end(), f"task:{n - 1}"))
+    for text, i in subjects.by_content:
+        at = before.rfind(text)
+        if at >= 0:
+            best = max(best or (-1, ""), (at + len(text), f"task:{i}"))
+    if best is not None:
+        return best[1]
+    if "三公" in before:
+        return "three_public"
+    return "budget"
+
+
+def _amount(value: Decimal, unit: str) -> Decimal:
+    if unit == "元":
+        return value / TEN_THOUSAND
+    if unit == "亿元":
+        return value * TEN_THOUSAND
+    return value
+
+
+def _claims_in_sentence(sentence: str, subjects: _Subjects) -> Iterator[tuple[str, str, str, Decimal | str | int, str]]:
+    """(kind, field, label, value, written) for each figure in one normalised sentence."""
+    previous_end = 0
+    for m in _FIGURE.finditer(sentence):
+        start, unit = m.start(), m.group("unit") or ""
+        before = sentence[:start]
+        lead = sentence[max(previous_end, start - _LEAD_WINDOW):start]
+        previous_end = m.end()
+        if start > 0 and (sentence[start - 1].isdigit() or sentence[start - 1] in ".-—~～"):
+            continue
+        after = sentence[m.end():m.end() + 1]
+        if after in ("年", "月", "日") and unit == "":
+            continue
+        value = _decimal(m.group("num"))
+        if value is None:
+            continue
+        written = m.group(0)
+        if lead.endswith(_THRESHOLD):
+            continue  # a threshold (低于70%), not a figure of this document
+        if unit in ("万元", "元", "亿元"):
+            found = _last(lead, _AMOUNT_LABELS)
+            if found is None:
+                continue
+            label, role = found
+            subject = _subject(before, lead, subjects)
+            field = _amount_field(subject, role)
+            if field:
+                yield "amount", field, label, _amount(value, unit), written
+        elif unit in ("%", "‰"):
+            found = _last(lead, _RATE_LABELS)
+            if found is None or "得分率" in lead[-4:]:
+                continue
+            label, key = found
+            points = value / 10 if unit == "‰" else value
+            if key == "budget_execution_rate":
+                subject = _subject(before, lead, subjects)
+                if subject.startswith("task:"):
+                    yield "rate", f"rate:{subject}", label, points, written
+                    continue
+                if subject == "procurement":
+                    key = "procurement_rate"
+            if key == "three_public_rate" and "三公" not in before:
+                continue
+            yield "rate", f"rate:{key}", label, points, written
+        elif unit in ("个", "项", "家"):
+            found = _last(lead, _COUNT_LABELS)
+            if found is not None and value == value.to_integral_value():
+                yield "count", f"count:{found[1]}", found[0], value, written
+        else:
+            score = _score(lead, unit)
+            if score is not None:
+                label = score
+                category = _category_named(before)
+                yield "score", f"category:{category}" if category else "total", label, value, written
+
+
+def _score(lead: str, unit: str) -> str | None:
+    """The score label right before a figure (得分为 / 最终得分为 / 总分), or None."""
+    tail = lead[-8:]
+    for w in _SCORE_LABELS:
+        at = tail.rfind(w)
+        if at >= 0:
+            between = tail[at + len(w):]
+            if len(between) <= 2 and all(ch in "为是:：达了" for ch in between) and not any(
+                    n in tail for n in _NOT_A_SCORE):
+                return w
+            return None
+    return None
+
+
+_CATEGORY_WORDS = ("预算执行", "资金执行", "投入管理", "投入和管理", "决策", "过程", "产出", "效益", "效果", "满意度")
+
+
+def _category_named(before: str) -> str | None:
+    """A category named right before a score (产出指标得分40分) — not the whole report's total."""
+    tail = before[-12:]
+    found = [(tail.rfind(w), w) for w in _CATEGORY_WORDS if w in tail]
+    if not found:
+        return None
+    return max(found)[1]
+
+
+def _amount_field(subject: str, role: str) -> str | None:
+    if subject.startswith("task:"):
+        i = subject.split(":")[1]
+        return {"budget": f"tasks[{i}].budget", "initial": f"tasks[{i}].budget", "adjusted": f"tasks[{i}].budget",
+                "executed": f"tasks[{i}].executed"}.get(role)
+    if subject in ("three_public", "procurement"):
+        return {"budget": f"budget.{subject}.budget", "initial": f"budget.{subject}.budget",
+                "executed": f"budget.{subject}.actual"}.get(role)
+    if role == "budget":
+        return None  # "预算 X 万元" alone does not say which column
+    return f"budget.{role}"
+
+
+def extract_text(text: str, section: str = "", path: str = "", evaluation: Evaluation | None = None,
+                 first_line: int | None = None) -> list[Claim]:
+    """Claims in one piece of prose. ``evaluation`` supplies task names for task figures."""
+    subjects = _Subjects.of(evaluation)
+    claims: list[Claim] = []
+    for number, raw_line in enumerate(text.split("\n"), start=1):
+        where_line = first_line + number - 1 if first_line is not None else number
+        for raw_sentence in _SENTENCE_END.split(raw_line):
+            sentence = _normalise(raw_sentence)
+            if not sentence:
+                continue
+            for kind, field, label, value, written in _claims_in_sentence(sentence, subjects):
+                claims.append(Claim(kind, field, label, value, written, sentence, section, path, where_line))
+            for m in _GRADE.finditer(sentence):
+                if "设置" in sentence[max(0, m.start() - 6):m.start()]:
+                    continue
+                claims.append(Claim("grade", "grade", m.group(0)[:-len(m.group("grade"))], m.group("grade"),
+                                    m.group(0), sentence, section, path, where_line))
+            for m in _YEAR.finditer(sentence):
+                claims.append(Claim("year", "year", "", int(m.group("year")), m.group(0), sentence, section,
+                                    path, where_line))
+    return claims
+
+
+def sections(e: Evaluation) -> Iterator[tuple[Section, str, str]]:
+    """Every section with its heading path and document path, depth first."""
+
+    def walk(items: tuple[Section, ...], trail: str, prefix: str) -> Iterator[tuple[Section, str, str]]:
+        for i, s in enumerate(items):
+            heading = f"{s.number}、{s.title}" if s.number and not s.number.startswith(("（", "(")) else \
+                f"{s.number or ''}{s.title}"
+            here = f"{trail} › {heading}" if trail else heading
+            path = f"{prefix}[{i}]"
+            yield s, here, path
+            yield from walk(s.sections, here, f"{path}.sections")
+
+    yield from walk(e.narrative, "", "narrative")
+
+
+def extract(e: Evaluation) -> list[Claim]:
+    """Every claim in the document's narrative."""
+    claims: list[Claim] = []
+    for section, heading, path in sections(e):
+        if section.text:
+            source = e.provenance.get(f"{path}.text") or e.provenance.get(path)
+            first = source.line if source is not None else None
+            claims.extend(extract_text(section.text, heading, f"{path}.text", e, first))
+    return claims
