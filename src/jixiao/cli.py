@@ -1,7 +1,7 @@
-"""The ``jixiao`` command line: score, rulesets, schema.
+"""The ``jixiao`` command line: score, check, checks, rulesets, schema.
 
-Exit codes: 0 success; 2 unreadable input or unusable rule set (with a
-message naming the file and place, never a traceback).
+Exit codes: 0 success; 1 ``check`` found errors; 2 unreadable input or
+unusable rule set (with a message naming the file and place, never a traceback).
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from .native import json_dumps
 from .numbers import fmt, pct
 from .rulesets import RuleSetError
 from .scoring import Scorecard, to_dict
-from .service import score_file
+from .checks import CHECKS, Finding, Severity, markdown
+from .service import check_file, score_file
+from .native import load_file
 
 # The committed schema in a checkout (other tools validate against it); `schema --check`
 # compares it with the models.
@@ -150,6 +152,119 @@ def rulesets_command(as_json: bool) -> None:
         basis = "；".join(f"{b.document_number or b.title[:16]}[{b.confidence}]" for b in r.basis)
         table.add_row(r.id, r.title, r.jurisdiction, str(r.year), KIND_NAMES[r.kind.value], weights,
                       f"{r.rounding.mode.value} {r.rounding.decimals}位", basis)
+    _console().print(table)
+
+
+DOCS_CHECKS_PATH = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
+_SEVERITIES = [s.value for s in Severity]
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+@main.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--ruleset", "ruleset_id", help="评分规则 id 或文件路径（默认按文档的类型、年度和地区选择）")
+@click.option("--previous", type=click.Path(path_type=Path), help="上年度的自评文档（用于检查目标是否低于上年实际）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"files\": [{\"file\", \"findings\": [...]}]}")
+@click.option("--min-severity", type=click.Choice(_SEVERITIES), default="info", show_default=True,
+              help="只显示不低于此严重程度的问题")
+def check_command(files: tuple[Path, ...], ruleset_id: str | None, previous: Path | None, as_json: bool,
+                  min_severity: str) -> None:
+    """审核自评文档：找出数字之间、数字与算术、正文与表格之间的矛盾，并给出依据。
+
+    退出码：0 没有错误；1 有错误（error）；2 有文件无法读取。
+    """
+    last = None
+    if previous is not None:
+        loaded = load_file(previous)
+        if loaded.evaluation is None:
+            _fail(f"上年度文档 {previous} 无法读取：" + "；".join(str(p) for p in loaded.problems))
+        last = loaded.evaluation
+    floor = Severity(min_severity).rank
+    results, unreadable, errors = [], False, False
+    for file in files:
+        try:
+            checked = check_file(file, ruleset_id, last)
+        except RuleSetError as exc:
+            _fail(str(exc))
+            return
+        if checked.findings is None:
+            unreadable = True
+            results.append((file, None, checked.problems, []))
+            continue
+        errors |= any(f.severity is Severity.ERROR for f in checked.findings)
+        shown = [f for f in checked.findings if f.severity.rank >= floor]
+        results.append((file, checked.loaded.evaluation, [], shown))
+    if as_json:
+        out = []
+        for file, evaluation, problems, findings in results:
+            item: dict = {"file": str(file)}
+            if evaluation is None:
+                item["problems"] = [str(p) for p in problems]
+            else:
+                item.update(unit=evaluation.unit, year=evaluation.year, kind=evaluation.kind.value,
+                            findings=[f.to_dict() for f in findings])
+            out.append(item)
+        click.echo(json_dumps({"files": out} if len(out) != 1 else out[0]))
+    else:
+        for file, evaluation, problems, findings in results:
+            _print_findings(file, evaluation, problems, findings)
+    sys.exit(2 if unreadable else 1 if errors else 0)
+
+
+def _print_findings(file: Path, evaluation: Evaluation | None, problems: list, findings: list[Finding]) -> None:
+    out = Console(highlight=False, soft_wrap=True)  # long Chinese lines wrap in the terminal, not mid-figure
+    if evaluation is None:
+        out.print(f"[bold red]无法读取[/] {escape(str(file))}：", markup=True)
+        for problem in problems:
+            out.print(f"  {problem}", markup=False)
+        out.print()
+        return
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    summary = "，".join(f"{s.label}{counts[s]}" for s in Severity)
+    out.print(f"[bold]{escape(str(file))}[/]  {escape(evaluation.unit)}（{evaluation.year}年度，"
+              f"{KIND_NAMES[evaluation.kind.value]}）：{summary}", markup=True)
+    for severity in Severity:
+        group = [f for f in findings if f.severity is severity]
+        if not group:
+            continue
+        out.print(f"[{_STYLE[severity]}]{severity.label}（{len(group)}）[/]", markup=True)
+        for f in group:
+            out.print(f"  [{_STYLE[severity]}]{f.code}[/] {escape(f.message)}", markup=True)
+            evidence = f"      位置：{f.where}"
+            if f.expected is not None or f.found is not None:
+                evidence += f"；应为：{f.expected or '—'}；填写：{f.found or '—'}"
+            out.print(evidence, markup=False, style="dim")
+    if not findings:
+        out.print("  未发现问题", markup=False)
+    out.print()
+
+
+@main.command("checks")
+@click.option("--markdown", "as_markdown", is_flag=True, help="输出 docs/checks.md 的内容")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件")
+@click.option("--check", is_flag=True, help="检查已提交的 docs/checks.md 是否与代码一致")
+def checks_command(as_markdown: bool, output: Path | None, check: bool) -> None:
+    """列出所有审核检查项（代码、类别、规则）。"""
+    if check:
+        path = output or DOCS_CHECKS_PATH
+        if not path.is_file() or path.read_text(encoding="utf-8") != markdown():
+            _fail(f"{path} 与代码不一致，请运行 jixiao checks --markdown -o {path}")
+        click.echo(f"{path} 与代码一致")
+        return
+    if as_markdown or output:
+        text = markdown()
+        if output:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+            click.echo(f"已写入 {output}")
+        else:
+            click.echo(text, nl=False)
+        return
+    table = Table(title="审核检查项", show_lines=False)
+    for column in ("代码", "检查", "严重程度"):
+        table.add_column(column)
+    for c in CHECKS:
+        table.add_row(c.code, c.title, c.severity.label)
     _console().print(table)
 
 

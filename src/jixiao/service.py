@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import rulesets
+from .checks import Finding, run_checks
+from .checks.base import locate
 from .document import Evaluation
 from .native import Loaded, Problem, load_file
 from .rulesets import RuleSet, RuleSetError
@@ -50,6 +52,39 @@ def score_file(path: str | Path, ruleset: str | None = None) -> Scored:
     if rules.kind is not loaded.evaluation.kind:
         raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而文档是 {loaded.evaluation.kind.value}")
     return Scored(loaded, rules, score(loaded.evaluation, rules))
+
+
+@dataclass
+class Checked:
+    """A file loaded and reviewed: the document, its rule set and the findings, or the problems."""
+
+    loaded: Loaded
+    ruleset: RuleSet | None = None
+    findings: list[Finding] | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.loaded.problems
+
+
+def check_document(evaluation: Evaluation, ruleset: str | None = None,
+                   previous: Evaluation | None = None) -> tuple[RuleSet, list[Finding]]:
+    """Run the review checks on a document (``previous``: last year's, for target checks)."""
+    rules = ruleset_for(evaluation, ruleset)
+    if rules.kind is not evaluation.kind:
+        raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而文档是 {evaluation.kind.value}")
+    return rules, run_checks(evaluation, rules, previous)
+
+
+def check_file(path: str | Path, ruleset: str | None = None, previous: Evaluation | None = None) -> Checked:
+    """Load ``path`` and review it. Unreadable input comes back as problems, never raised."""
+    loaded = load_file(path)
+    if loaded.evaluation is None:
+        return Checked(loaded)
+    rules, findings = check_document(loaded.evaluation, ruleset, previous)
+    if not loaded.evaluation.provenance and loaded.text is not None:
+        findings = locate(findings, loaded.file, loaded.lines)  # a native file: its own lines are the source
+    return Checked(loaded, rules, findings)
 
 
 def tune_for_batch() -> None:

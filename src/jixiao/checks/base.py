@@ -239,6 +239,22 @@ def run_checks(evaluation: Evaluation, rules: RuleSet, previous: Evaluation | No
     return findings
 
 
+def locate(findings: list[Finding], file: str, lines: dict[str, int]) -> list[Finding]:
+    """Give findings without a recorded source the line of their field in a native (YAML/JSON) file."""
+    from dataclasses import replace
+
+    from ..native import _line_for
+
+    located = []
+    for f in findings:
+        if f.where.source is None and f.where.field:
+            line = _line_for(f.where.field, lines)
+            if line is not None:
+                f = replace(f, where=replace(f.where, source=Source(file=file, line=line)))
+        located.append(f)
+    return located
+
+
 def money(value: Decimal | None) -> str:
     """An amount for a message: ``1125.54万元``."""
     return "（空）" if value is None else f"{fmt(value)}万元"
