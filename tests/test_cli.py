@@ -93,3 +93,47 @@ def test_examples_validate_against_the_committed_schema() -> None:
         written = json.loads(dump_json(load_file(path).evaluation))
         assert not [e.message for e in validator.iter_errors(written)], path
     assert list(validator.iter_errors({"kind": "department", "year": 2021, "unit": "x", "colour": 1}))
+
+
+def test_check_groups_findings_and_exits_1_on_errors() -> None:
+    result = CliRunner().invoke(main, ["check", str(example("004"))])
+    assert result.exit_code == 1, result.output
+    assert "错误" in result.output and "B111" in result.output and "1209.35" in result.output
+    assert "004-jinshui-party-office-department.yaml:" in result.output  # the source line
+
+
+def test_check_json_and_min_severity() -> None:
+    result = CliRunner().invoke(main, ["check", "--json", "--min-severity", "error", str(example("001"))])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert {f["severity"] for f in data["findings"]} == {"error"}
+    first = data["findings"][0]
+    assert set(first) == {"code", "severity", "message", "where", "expected", "found"}
+    assert first["where"]["source"]["line"] >= 1
+
+
+def test_check_several_files_and_an_unreadable_one(tmp_path: Path) -> None:
+    bad = tmp_path / "坏.yaml"
+    bad.write_text("kind: [unclosed\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--json", str(example("003")), str(bad)])
+    assert result.exit_code == 2
+    data = json.loads(result.output)
+    assert len(data["files"]) == 2 and data["files"][1]["problems"]
+
+
+def test_check_exits_0_without_errors(tmp_path: Path) -> None:
+    from jixiao import synthetic
+    from jixiao.native import dump_yaml
+    from jixiao.document import Evaluation
+
+    path = tmp_path / "ok.yaml"
+    path.write_text(dump_yaml(Evaluation.model_validate(synthetic.department(3))), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_checks_doc_is_up_to_date() -> None:
+    result = _run("checks", "--check")
+    assert result.exit_code == 0, result.output
+    listing = _run("checks")
+    assert "B110" in listing.output and "N408" in listing.output

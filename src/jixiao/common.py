@@ -83,7 +83,8 @@ def budget_execution_rate(e: Evaluation, basis: str = "adjusted") -> Rate:
         den, label = b.initial, "年初预算数"
         if basis != "initial":
             note = "未填全年（调整）预算数，按年初预算数计算"
-    return _rate("budget_execution_rate", "预算执行率", "预算执行数/全年预算数", b.executed, den, "预算执行数", label, note)
+    formula = "预算执行数/年初预算数" if label == "年初预算数" else "预算执行数/全年预算数"
+    return _rate("budget_execution_rate", "预算执行率", formula, b.executed, den, "预算执行数", label, note)
 
 
 def budget_adjustment_rate(e: Evaluation) -> Rate:
