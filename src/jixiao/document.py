@@ -20,6 +20,7 @@ Conventions:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -437,10 +438,12 @@ class Section(Record):
     sections: tuple[Section, ...] = ()
 
 
-class Leaf(BaseModel):
-    """A leaf with its place in the tree (not stored; produced by :meth:`Evaluation.leaves`)."""
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A leaf with its place in the tree (not stored; produced by :meth:`Evaluation.leaves`).
 
-    model_config = ConfigDict(frozen=True)
+    A plain dataclass: checks and scoring walk the tree many times per document.
+    """
 
     level1: str
     level2: str

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import common
-from ..document import Evaluation, Source
+from ..document import Evaluation, Leaf, Source
 from ..numbers import fmt
 from ..rulesets import RuleSet
 
@@ -182,6 +182,21 @@ class Context:
         self.evaluation = evaluation
         self.rules = rules
         self.previous = previous
+
+    @cached_property
+    def leaves(self) -> list[Leaf]:
+        """The document's third-level indicators, walked once."""
+        return list(self.evaluation.leaves())
+
+    @cached_property
+    def common_leaves(self) -> list[tuple[Leaf, str]]:
+        """The leaves that are common indicators (共性指标), with their keys."""
+        found = []
+        for leaf in self.leaves:
+            key = leaf.indicator.common or common.identify(leaf.indicator.name)
+            if key is not None:
+                found.append((leaf, key))
+        return found
 
     @cached_property
     def card(self) -> Scorecard:

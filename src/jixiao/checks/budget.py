@@ -271,13 +271,6 @@ def special_funds_rate(ctx: Context) -> Iterator[Hit]:
                          ctx.where(budget_table(e), "专项资金细化", "budget.special_funds.rate"), "专项资金细化率")
 
 
-def common_leaves(e: Evaluation) -> Iterator[tuple[Leaf, str]]:
-    for leaf in e.leaves():
-        key = leaf.indicator.common or common.identify(leaf.indicator.name)
-        if key is not None:
-            yield leaf, key
-
-
 def repeats_target(leaf: Leaf, year: int) -> bool:
     """The actual value merely repeats the target (≥90% / 90%, or the same text)."""
     ind = leaf.indicator
@@ -309,7 +302,7 @@ def common_indicator_actuals(ctx: Context) -> Iterator[Hit]:
     来源：财预〔2013〕53号共性指标的计算公式；jixiao.common。
     """
     e = ctx.evaluation
-    for leaf, key in common_leaves(e):
+    for leaf, key in ctx.common_leaves:
         if repeats_target(leaf, e.year):
             continue
         stated = stated_percent(leaf, e.year)
@@ -385,7 +378,7 @@ def same_figure_twice(ctx: Context) -> Iterator[Hit]:
         "procurement_rate": (b.procurement.rate if b.procurement else None, "budget.procurement.rate"),
         "special_funds_rate": (b.special_funds.rate if b.special_funds else None, "budget.special_funds.rate"),
     }
-    for leaf, key in common_leaves(e):
+    for leaf, key in ctx.common_leaves:
         first, path = stated_rates.get(key, (None, ""))
         second = stated_percent(leaf, e.year)
         if first is None or second is None or same_figure(first, second):

@@ -269,9 +269,9 @@ def _amount_field(subject: str, role: str) -> str | None:
 
 
 def extract_text(text: str, section: str = "", path: str = "", evaluation: Evaluation | None = None,
-                 first_line: int | None = None) -> list[Claim]:
+                 first_line: int | None = None, subjects: _Subjects | None = None) -> list[Claim]:
     """Claims in one piece of prose. ``evaluation`` supplies task names for task figures."""
-    subjects = _Subjects.of(evaluation)
+    subjects = subjects or _Subjects.of(evaluation)
     claims: list[Claim] = []
     for number, raw_line in enumerate(text.split("\n"), start=1):
         where_line = first_line + number - 1 if first_line is not None else number
@@ -310,9 +310,10 @@ def sections(e: Evaluation) -> Iterator[tuple[Section, str, str]]:
 def extract(e: Evaluation) -> list[Claim]:
     """Every claim in the document's narrative."""
     claims: list[Claim] = []
+    subjects = _Subjects.of(e)
     for section, heading, path in sections(e):
         if section.text:
             source = e.provenance.get(f"{path}.text") or e.provenance.get(path)
             first = source.line if source is not None else None
-            claims.extend(extract_text(section.text, heading, f"{path}.text", e, first))
+            claims.extend(extract_text(section.text, heading, f"{path}.text", e, first, subjects))
     return claims

@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..document import Evaluation, Source
 from ..numbers import HUNDRED, fmt
 from .base import Context, Hit, Severity, Where, check, money, points
-from .budget import budget_table, common_leaves, stated_percent
+from .budget import budget_table, stated_percent
 from .claims import Claim, sections
 from .scores import summary_rows
 from .tolerance import compare, same_figure, shown
@@ -125,7 +125,7 @@ def _stated_rates(ctx: Context) -> dict[str, tuple[Decimal, str]]:
                        ("special_funds_rate", b.special_funds.rate if b.special_funds else None)):
         if value is not None:
             stated[key] = (value, budget_table(ctx.evaluation))
-    for leaf, key in common_leaves(ctx.evaluation):
+    for leaf, key in ctx.common_leaves:
         value = stated_percent(leaf, ctx.evaluation.year)
         if value is not None and key not in stated:
             stated[key] = (value, "绩效指标表")

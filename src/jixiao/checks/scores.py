@@ -37,7 +37,7 @@ def score_within_weight(ctx: Context) -> Iterator[Hit]:
     来源：财预〔2020〕10号《项目支出绩效评价管理办法》附件评分规则（满分100分，各指标得分以其分值为上限）。
     """
     e = ctx.evaluation
-    for leaf in e.leaves():
+    for leaf in ctx.leaves:
         ind = leaf.indicator
         if ind.score is not None and ind.weight is not None and ind.score > ind.weight:
             yield Hit(f"{leaf.level1}/{leaf.level2}/{ind.name} 得分{fmt(ind.score)}，超过分值{fmt(ind.weight)}",

@@ -15,7 +15,7 @@ from ..numbers import HUNDRED, fmt, pct
 from ..scoring import _band, _grade_of_actual, _in_context
 from ..values import Comparator, ValueKind
 from .base import Context, Hit, Severity, Where, check, points
-from .budget import INDICATOR_TABLE, TASK_TABLE, budget_table, common_leaves, repeats_target
+from .budget import INDICATOR_TABLE, TASK_TABLE, budget_table, repeats_target
 from .claims import sections
 from .narrative import NARRATIVE
 from .tolerance import compare, shown
@@ -40,7 +40,7 @@ def unmet_without_reason(ctx: Context) -> Iterator[Hit]:
 
     来源：财预〔2020〕10号附件《项目支出绩效自评表》填表说明（未完成原因分析）；郑州市自评表“偏差原因分析”列。
     """
-    paths = {leaf.path: leaf for leaf in ctx.evaluation.leaves()}
+    paths = {leaf.path: leaf for leaf in ctx.leaves}
     for i in ctx.card.indicators:
         leaf = paths.get(i.path)
         if leaf is None or not i.applicable or _explained(leaf.indicator.deviation):
@@ -63,7 +63,7 @@ def over_achievement(ctx: Context) -> Iterator[Hit]:
     来源：财预〔2020〕10号附件填表说明（超额完成须说明原因，目标设置偏低的按偏离度适度调减分值）；规则集 over_achievement。
     """
     limit = ctx.rules.over_achievement.explain_ratio
-    paths = {leaf.path: leaf for leaf in ctx.evaluation.leaves()}
+    paths = {leaf.path: leaf for leaf in ctx.leaves}
     for i in ctx.card.indicators:
         leaf = paths.get(i.path)
         if leaf is None or i.method != "positive" or not i.met or i.ratio is None or i.ratio < limit:
@@ -101,7 +101,7 @@ def low_execution(ctx: Context) -> Iterator[Hit]:
         return
     shown_rate = points(shown(rate.value * HUNDRED))
     in_table = _explained(e.budget.explanation) or any(
-        _explained(leaf.indicator.deviation) for leaf, key in common_leaves(e) if key == "budget_execution_rate")
+        _explained(leaf.indicator.deviation) for leaf, key in ctx.common_leaves if key == "budget_execution_rate")
     if not in_table:
         yield Hit(f"预算执行率{shown_rate}（{rate.formula}），低于{fmt(limit)}%，表中未说明偏差原因及改进措施",
                   ctx.where(budget_table(e), "预算执行率", "budget.explanation"), "说明原因", "（空）")
@@ -162,7 +162,7 @@ def copied_target(ctx: Context) -> Iterator[Hit]:
     来源：财预〔2020〕10号附件填表说明（实际完成值填写实际达到的数值）；jixiao.common 的共性指标公式。
     """
     e = ctx.evaluation
-    for leaf, key in common_leaves(e):
+    for leaf, key in ctx.common_leaves:
         if not repeats_target(leaf, e.year):
             continue
         rate = ctx.rates.get(key)
@@ -193,7 +193,7 @@ def qualitative_band(ctx: Context) -> Iterator[Hit]:
     """
     e = ctx.evaluation
     names = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
-    for leaf in e.leaves():
+    for leaf in ctx.leaves:
         ind = leaf.indicator
         if ind.score is None or ind.weight is None or not ind.applicable:
             continue
@@ -219,7 +219,7 @@ def all_perfect(ctx: Context) -> Iterator[Hit]:
     自评结果普遍偏高”的提示。
     """
     e = ctx.evaluation
-    leaves = [leaf for leaf in e.leaves() if leaf.indicator.weight is not None and leaf.indicator.applicable]
+    leaves = [leaf for leaf in ctx.leaves if leaf.indicator.weight is not None and leaf.indicator.applicable]
     if len(leaves) < 5:
         return
     if all(leaf.indicator.score == leaf.indicator.weight for leaf in leaves) and all(
@@ -243,7 +243,7 @@ def below_last_year(ctx: Context) -> Iterator[Hit]:
     if prev is None:
         return
     last = {_key(leaf.indicator.name): leaf for leaf in prev.leaves()}
-    for leaf in e.leaves():
+    for leaf in ctx.leaves:
         old = last.get(_key(leaf.indicator.name))
         if old is None:
             continue
