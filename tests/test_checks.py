@@ -453,6 +453,20 @@ def test_n402_rate_in_text(dept):
     assert found and found[0].found == "12.5%"
 
 
+def test_n402_a_named_project_is_not_the_department(dept):
+    dept["narrative"][3]["text"] += "\n信息化建设项目预算执行率45%，年初预算3000万元。"
+    assert not {"N401", "N402"} & codes(check(dept))
+
+
+def test_n401_budget_lines_in_text(dept):
+    basic = dept["budget"]["by_structure"]["basic"]["adjusted"]
+    dept["narrative"][3]["text"] += f"\n其中基本支出调整预算数为{basic}万元。"
+    assert "N401" not in codes(check(dept))
+    dept["narrative"][3]["text"] += "\n其中基本支出调整预算数为1.23万元。"
+    found = [f for f in check(dept) if f.code == "N401"]
+    assert found and "基本支出" in found[0].message
+
+
 def test_n403_score_in_text(dept):
     section = next(s for s in dept["narrative"] if "最终得分为" in s["text"])
     section["text"] = section["text"].replace(f"最终得分为{dept['reported']['total']}分", "最终得分为61分")
@@ -556,3 +570,46 @@ def test_seed_examples_findings_name_their_place():
             if f.severity is Severity.ERROR:
                 assert f.where.table and f.where.field, (name, f)
                 assert f.expected is not None and f.found is not None, (name, f)
+
+
+# ------------------------------------------------------------------ robustness
+
+
+MINIMAL = [
+    {"kind": "department", "year": 2021, "unit": "某单位"},
+    {"kind": "project", "year": 2021, "unit": "某单位", "project": {"name": "某项目"}},
+    {"kind": "department", "year": 2021, "unit": "某单位", "budget": {"initial": 0, "adjusted": 0, "executed": 0,
+                                                                  "rate": "0%", "weight": 0, "score": 0},
+     "tasks": [{"name": "任务1", "budget": 0, "executed": 0, "rate": "0%", "status": "完成"}],
+     "reported": {"total": 0, "grade": "差", "categories": [{"name": "预算执行", "weight": 0, "score": 0, "rate": "0%"}]},
+     "narrative": [{"title": "基本情况", "text": "预算执行率%。得分为分。等级为“”。2021年"}]},
+    {"kind": "department", "year": 2021, "unit": "某单位",
+     "indicators": [{"name": "产出指标", "children": [{"name": "数量", "children": [
+         {"name": "预算执行率", "target": "≥", "actual": "≥", "weight": 0, "score": 0},
+         {"name": "x", "target": "≤0%", "actual": "0%", "weight": 5, "score": 5},
+         {"name": "y", "target": "=0", "actual": "abc", "weight": 5}]}]}]},
+]
+
+
+@pytest.mark.parametrize("data", MINIMAL)
+def test_sparse_and_degenerate_documents_never_crash_a_check(data):
+    data = {**data, "ruleset": "zhengzhou-2021-department" if data["kind"] == "department" else "zhengzhou-2021-project"}
+    found = check(data)
+    assert not [f for f in found if f.code == CRASH_CODE], [f.message for f in found if f.code == CRASH_CODE]
+
+
+def test_realistic_inconsistent_documents_never_crash_a_check():
+    import importlib.util
+    from pathlib import Path
+
+    from jixiao.native import load_text
+    from jixiao.service import ruleset_for
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "score.py"
+    spec = importlib.util.spec_from_file_location("bench_score", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    for i in range(150):
+        e = load_text(bench.generate(i)).evaluation
+        found = run_checks(e, ruleset_for(e))
+        assert not [f for f in found if f.code == CRASH_CODE], (i, [f.message for f in found if f.code == CRASH_CODE])

@@ -80,3 +80,10 @@ def test_seed_000_003_001_texts(seeds_dir: Path):
     f001 = fields(_seed(seeds_dir, "001"))
     assert f001["budget.initial"] == [Decimal(3)] and Decimal("59.93") in f001["rate:budget_execution_rate"]
     assert 2020 in f001["year"] and Decimal("95.58") in f001["total"]
+
+
+def test_lines_of_the_budget_table_are_not_the_total():
+    f = fields("其中：基本支出年初预算959.96万元，项目支出年初预算248万元。")
+    assert f["budget.by_structure.basic.initial"] == [Decimal("959.96")]
+    assert f["budget.by_structure.project.initial"] == [Decimal(248)]
+    assert "budget.initial" not in f

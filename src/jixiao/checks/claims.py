@@ -128,6 +128,7 @@ class _Subjects:
 
     by_content: tuple[tuple[str, int], ...]
     count: int | None  # None: tasks unknown (raw text), any number is taken
+    department: bool = False  # a department report: a named project's figures are not the department's
 
     @classmethod
     def of(cls, e: Evaluation | None) -> _Subjects:
@@ -140,7 +141,7 @@ class _Subjects:
                     text = _normalise(text)
                     if 2 <= len(text) <= 24 and not re.fullmatch(r"任务\d+", text):
                         pairs.append((text, i))
-        return cls(tuple(sorted(pairs, key=lambda p: -len(p[0]))), len(e.tasks))
+        return cls(tuple(sorted(pairs, key=lambda p: -len(p[0]))), len(e.tasks), e.kind == "department")
 
 
 def _subject(before: str, lead: str, subjects: _Subjects) -> str:
@@ -162,7 +163,22 @@ def _subject(before: str, lead: str, subjects: _Subjects) -> str:
         return best[1]
     if "三公" in before:
         return "three_public"
+    for words, line in _LINES:
+        if any(w in lead for w in words):
+            return line
+    if subjects.department and _NAMED_PROJECT.search(before):
+        return "other"  # 某某项目预算执行率…: a project of the department, not the department
     return "budget"
+
+
+# Lines of the budget table a figure may be about when the words stand right before it.
+_LINES = (
+    (("基本支出",), "by_structure.basic"),
+    (("项目支出",), "by_structure.project"),
+    (("财政拨款", "财政资金", "财政性资金"), "by_source.fiscal"),
+    (("其他资金", "其他收入"), "by_source.other"),
+)
+_NAMED_PROJECT = re.compile(r"[\u4e00-\u9fff]{2,}(?:项目|工程|专项)(?!支出|总数|个)")
 
 
 def _amount(value: Decimal, unit: str) -> Decimal:
@@ -199,6 +215,8 @@ def _claims_in_sentence(sentence: str, subjects: _Subjects) -> Iterator[tuple[st
             label, role = found
             subject = _subject(before, lead, subjects)
             field = _amount_field(subject, role)
+            if subject == "other":
+                continue
             if field:
                 yield "amount", field, label, _amount(value, unit), written
         elif unit in ("%", "‰"):
@@ -209,6 +227,8 @@ def _claims_in_sentence(sentence: str, subjects: _Subjects) -> Iterator[tuple[st
             points = value / 10 if unit == "‰" else value
             if key == "budget_execution_rate":
                 subject = _subject(before, lead, subjects)
+                if subject == "other" or subject.startswith("by_"):
+                    continue  # a line's or another project's rate
                 if subject.startswith("task:"):
                     yield "rate", f"rate:{subject}", label, points, written
                     continue
@@ -263,7 +283,9 @@ def _amount_field(subject: str, role: str) -> str | None:
     if subject in ("three_public", "procurement"):
         return {"budget": f"budget.{subject}.budget", "initial": f"budget.{subject}.budget",
                 "executed": f"budget.{subject}.actual"}.get(role)
-    if role == "budget":
+    if subject.startswith("by_"):
+        return f"budget.{subject}.{role}" if role in ("initial", "adjusted", "executed") else None
+    if subject == "other" or role == "budget":
         return None  # "预算 X 万元" alone does not say which column
     return f"budget.{role}"
 

@@ -47,6 +47,10 @@ _FIELD_NAMES = {
     "budget.three_public.actual": "“三公经费”实际支出", "budget.procurement.budget": "政府采购预算数",
     "budget.procurement.actual": "实际政府采购金额",
 }
+for _line, _name in (("by_structure.basic", "基本支出"), ("by_structure.project", "项目支出"),
+                     ("by_source.fiscal", "财政资金"), ("by_source.other", "其他资金")):
+    for _column, _label in (("initial", "年初预算数"), ("adjusted", "全年（调整）预算数"), ("executed", "执行数")):
+        _FIELD_NAMES[f"budget.{_line}.{_column}"] = f"{_name}{_label}"
 
 
 def field_name(e: Evaluation, field: str) -> str:
