@@ -160,7 +160,7 @@ def _narrative_amount(data: dict) -> None:
     text = section["text"]
     initial = Decimal(data["budget"]["initial"])
     for written in (f"{initial}万元", f"{(initial * 10000).normalize():f}元"):
-        if written in text:
+        if f"预算年初数为{written}" in text:
             section["text"] = text.replace(f"预算年初数为{written}", f"预算年初数为{initial + 7}万元", 1)
             return
     raise AssertionError("initial amount not in narrative")

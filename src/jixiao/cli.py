@@ -245,20 +245,8 @@ def _print_findings(file: Path, evaluation: Evaluation | None, problems: list, f
 @click.option("--check", is_flag=True, help="检查已提交的 docs/checks.md 是否与代码一致")
 def checks_command(as_markdown: bool, output: Path | None, check: bool) -> None:
     """列出所有审核检查项（代码、类别、规则）。"""
-    if check:
-        path = output or DOCS_CHECKS_PATH
-        if not path.is_file() or path.read_text(encoding="utf-8") != markdown():
-            _fail(f"{path} 与代码不一致，请运行 jixiao checks --markdown -o {path}")
-        click.echo(f"{path} 与代码一致")
-        return
-    if as_markdown or output:
-        text = markdown()
-        if output:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
-            click.echo(f"已写入 {output}")
-        else:
-            click.echo(text, nl=False)
+    if check or as_markdown or output:
+        _generated(markdown(), output, check, DOCS_CHECKS_PATH, "与代码不一致，请运行 jixiao checks --markdown -o")
         return
     table = Table(title="审核检查项", show_lines=False)
     for column in ("代码", "检查", "严重程度"):
@@ -283,11 +271,16 @@ def evaluation_schema() -> dict:
 def schema_command(output: Path | None, check: bool) -> None:
     """输出自评文档的 JSON Schema。"""
     text = json.dumps(evaluation_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    _generated(text, output, check, SCHEMA_PATH, "与模型不一致，请运行 jixiao schema -o")
+
+
+def _generated(text: str, output: Path | None, check: bool, committed: Path, stale: str) -> None:
+    """Print, write, or (``check``) compare with the committed copy a file generated from the code."""
     if check:
-        path = output or SCHEMA_PATH
+        path = output or committed
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            _fail(f"{path} 与模型不一致，请运行 jixiao schema -o {path}")
-        click.echo(f"{path} 与模型一致")
+            _fail(f"{path} {stale} {path}")
+        click.echo(f"{path} {'与代码一致' if committed == DOCS_CHECKS_PATH else '与模型一致'}")
         return
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -131,6 +131,17 @@ def _narrative(rng: random.Random, data: dict[str, Any], sections: list[str]) ->
     return [{"number": numbers[i], "title": title, "text": texts.get(i, "无")} for i, title in enumerate(sections)]
 
 
+def _finish(rng: random.Random, data: dict[str, Any], rules: RuleSet, execution: Decimal,
+            below_target: bool) -> dict[str, Any]:
+    """Indicators, the rule set's scores and the narrative, for either kind."""
+    weights = [(c.name if c.name.endswith("指标") else f"{c.name}指标", int(c.weight))
+               for c in rules.categories if c.source == "indicators"]
+    data["indicators"] = _tree(rng, weights, data["year"], execution, below_target)
+    _fill_scores(data, rules)
+    data["narrative"] = _narrative(rng, data, [s.name for s in rules.report_sections])
+    return data
+
+
 def department(seed: int, rules: RuleSet | None = None) -> dict[str, Any]:
     """A consistent department-overall (部门整体) document as plain data."""
     rng = random.Random(seed)
@@ -180,12 +191,7 @@ def department(seed: int, rules: RuleSet | None = None) -> dict[str, Any]:
         "indicators": [],
     }
     data["title"] = f"{data['unit']}{year}年度部门整体绩效自评报告"
-    weights = [(c.name if c.name.endswith("指标") else f"{c.name}指标", int(c.weight))
-               for c in rules.categories if c.source == "indicators"]
-    data["indicators"] = _tree(rng, weights, year, execution, executed / adjusted * HUNDRED < 90)
-    _fill_scores(data, rules)
-    data["narrative"] = _narrative(rng, data, [s.name for s in rules.report_sections])
-    return data
+    return _finish(rng, data, rules, execution, executed / adjusted * HUNDRED < 90)
 
 
 def project(seed: int, rules: RuleSet | None = None) -> dict[str, Any]:
@@ -207,9 +213,4 @@ def project(seed: int, rules: RuleSet | None = None) -> dict[str, Any]:
                    "by_source": {"fiscal": {"initial": str(initial), "adjusted": str(adjusted),
                                             "executed": str(executed)}}},
     }
-    weights = [(c.name if c.name.endswith("指标") else f"{c.name}指标", int(c.weight))
-               for c in rules.categories if c.source == "indicators"]
-    data["indicators"] = _tree(rng, weights, year, execution, executed / adjusted * HUNDRED < 90)
-    _fill_scores(data, rules)
-    data["narrative"] = _narrative(rng, data, [s.name for s in rules.report_sections])
-    return data
+    return _finish(rng, data, rules, execution, executed / adjusted * HUNDRED < 90)
