@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -283,9 +283,3 @@ def points(value: Decimal | None) -> str:
 def written(value: Decimal | None, unit: str = "%") -> str:
     """A stated figure as the document wrote it (``59.90%`` keeps its zero)."""
     return "（空）" if value is None else f"{value:f}{unit}"
-
-
-def iterate(*groups: Iterable[Hit] | None) -> Iterator[Hit]:
-    for group in groups:
-        if group:
-            yield from group

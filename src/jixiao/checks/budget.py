@@ -91,7 +91,6 @@ def tasks_vs_projects(ctx: Context) -> Iterator[Hit]:
     project = e.budget.by_structure.project if e.budget.by_structure else None
     if project is None:
         return
-    table = budget_table(e)
     for field, label, candidates in (
         ("budget", "预算资金", ((project.initial, "年初预算数"), (project.adjusted, "全年（调整）预算数"))),
         ("executed", "执行数", ((project.executed, "执行数"),)),
@@ -232,6 +231,18 @@ def carryover_rate(ctx: Context) -> Iterator[Hit]:
                          ctx.where(budget_table(e), "结转结余率", "budget.carryover_rate"), "结转结余率")
 
 
+_RATE_KEYS = {"three_public": "three_public_rate", "procurement": "procurement_rate",
+              "special_funds": "special_funds_rate"}
+
+
+def _stated_rate(ctx: Context, part: str, row: str, label: str) -> Iterator[Hit]:
+    """The rate stated on a budget sub-record (三公经费, 政府采购, 专项资金) against its amounts."""
+    e = ctx.evaluation
+    record = getattr(e.budget, part)
+    yield from rate_hits(ctx, record.rate if record else None, ctx.rates[_RATE_KEYS[part]],
+                         ctx.where(budget_table(e), row, f"budget.{part}.rate"), label)
+
+
 @check("B114", "budget", "“三公经费”控制率与金额一致", Severity.ERROR,
        "“三公经费”控制率填180%，但“三公经费”实际支出/预算安排数：0.04/7.2=0.56%")
 def three_public_rate(ctx: Context) -> Iterator[Hit]:
@@ -239,10 +250,7 @@ def three_public_rate(ctx: Context) -> Iterator[Hit]:
 
     来源：财预〔2013〕53号共性指标“‘三公经费’控制率”指标说明。
     """
-    e = ctx.evaluation
-    t = e.budget.three_public
-    yield from rate_hits(ctx, t.rate if t else None, ctx.rates["three_public_rate"],
-                         ctx.where(budget_table(e), "“三公经费”", "budget.three_public.rate"), "“三公经费”控制率")
+    yield from _stated_rate(ctx, "three_public", "“三公经费”", "“三公经费”控制率")
 
 
 @check("B115", "budget", "政府采购执行率与金额一致", Severity.ERROR,
@@ -252,10 +260,7 @@ def procurement_rate(ctx: Context) -> Iterator[Hit]:
 
     来源：财预〔2013〕53号共性指标“政府采购执行率”指标说明。
     """
-    e = ctx.evaluation
-    p = e.budget.procurement
-    yield from rate_hits(ctx, p.rate if p else None, ctx.rates["procurement_rate"],
-                         ctx.where(budget_table(e), "政府采购", "budget.procurement.rate"), "政府采购执行率")
+    yield from _stated_rate(ctx, "procurement", "政府采购", "政府采购执行率")
 
 
 @check("B116", "budget", "专项资金细化率与金额一致", Severity.ERROR,
@@ -265,10 +270,7 @@ def special_funds_rate(ctx: Context) -> Iterator[Hit]:
 
     来源：财预〔2013〕53号共性指标“专项资金细化率”指标说明。
     """
-    e = ctx.evaluation
-    s = e.budget.special_funds
-    yield from rate_hits(ctx, s.rate if s else None, ctx.rates["special_funds_rate"],
-                         ctx.where(budget_table(e), "专项资金细化", "budget.special_funds.rate"), "专项资金细化率")
+    yield from _stated_rate(ctx, "special_funds", "专项资金细化", "专项资金细化率")
 
 
 def repeats_target(leaf: Leaf, year: int) -> bool:

@@ -191,7 +191,6 @@ def qualitative_band(ctx: Context) -> Iterator[Hit]:
 
     来源：财预〔2020〕10号附件填表说明（定性指标三档计分）；规则集 qualitative。
     """
-    e = ctx.evaluation
     names = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
     for leaf in ctx.leaves:
         ind = leaf.indicator
@@ -204,7 +203,7 @@ def qualitative_band(ctx: Context) -> Iterator[Hit]:
         lo, hi = ind.weight * band.min / HUNDRED, ind.weight * band.max / HUNDRED
         if lo <= ind.score <= hi:
             continue
-        yield Hit(f"{_row(leaf)} 实际“{ind.actual.raw}”属{names[grade.value] if grade.value in names else grade.value}档"
+        yield Hit(f"{_row(leaf)} 实际“{ind.actual.raw}”属{names[grade.value]}档"
                   f"（{fmt(band.min)}%–{fmt(band.max)}%，{fmt(lo)}–{fmt(hi)}分），填报得分{fmt(ind.score)}",
                   ctx.where(INDICATOR_TABLE, _row(leaf), f"{leaf.path}.score"), f"{fmt(lo)}–{fmt(hi)}", fmt(ind.score))
 
