@@ -134,14 +134,19 @@ class _Subjects:
     def of(cls, e: Evaluation | None) -> _Subjects:
         if e is None:
             return cls((), None)
-        pairs = []
-        for i, t in enumerate(e.tasks):
-            for text in (t.content, t.name):
-                if text:
-                    text = _normalise(text)
-                    if 2 <= len(text) <= 24 and not re.fullmatch(r"任务\d+", text):
-                        pairs.append((text, i))
-        return cls(tuple(sorted(pairs, key=lambda p: -len(p[0]))), len(e.tasks), e.kind == "department")
+        return subjects_for([(t.name, t.content) for t in e.tasks], e.kind == "department")
+
+
+def subjects_for(tasks: list[tuple[str | None, str | None]], department: bool) -> _Subjects:
+    """The names prose may use for these tasks (name, content), for :func:`extract_text`."""
+    pairs = []
+    for i, (name, content) in enumerate(tasks):
+        for text in (content, name):
+            if text:
+                text = _normalise(text)
+                if 2 <= len(text) <= 24 and not re.fullmatch(r"任务\d+", text):
+                    pairs.append((text, i))
+    return _Subjects(tuple(sorted(pairs, key=lambda p: -len(p[0]))), len(tasks), department)
 
 
 def _subject(before: str, lead: str, subjects: _Subjects) -> str:

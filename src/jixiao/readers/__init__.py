@@ -1,0 +1,221 @@
+"""Readers: a report in any format into an evaluation document.
+
+``read_file(path)`` recognises the format by content (a .docx is a zip with
+``word/document.xml``, a PDF starts with ``%PDF``), not only by extension, and
+returns an :class:`Imported`: the document with the source of each figure, the
+findings of what could not be read, and a summary. Nothing here raises on bad
+input; a file that cannot be read comes back with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..checks.base import Severity
+from ..document import Evaluation
+from ..native import MAX_BYTES, Loaded, Problem, load_text, validation_problems
+from . import text as text_reader
+from .assemble import Assembler
+from .base import Block, Imported, Unreadable, failed, finding
+
+FORMATS = ("txt", "docx", "xlsx", "pdf", "yaml", "json")
+SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx",
+            ".pdf": "pdf", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+
+def sniff(raw: bytes, name: str) -> str:
+    """The format of a file, from its first bytes, then its extension."""
+    suffix = SUFFIXES.get(Path(name).suffix.lower())
+    if b"%PDF" in raw[:1024]:
+        return "pdf"
+    if raw.startswith(b"PK\x03\x04"):
+        from .safety import zip_kind
+
+        return zip_kind(raw, name) or suffix or "zip"
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if suffix in ("yaml", "json"):
+        return suffix
+    head = raw[:2048].lstrip(b"\xef\xbb\xbf \r\n\t")
+    if head.startswith((b"{", b"kind:", b"---", b"#")) and b"kind:" in raw[:4096] or head.startswith(b"{\""):
+        return "json" if head.startswith(b"{") else "yaml"
+    return suffix if suffix in ("docx", "xlsx", "pdf") else "txt"
+
+
+def read_file(path: str | Path) -> Imported:
+    """Read one file of any supported format."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return failed(name, "?", f"文件过大（{size} 字节）", f"不超过 {MAX_BYTES} 字节")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return failed(name, "?", "文件不存在", "存在的文件路径")
+    except IsADirectoryError:
+        return failed(name, "?", "这是一个目录，不是文件", "文件路径")
+    except OSError as exc:
+        return failed(name, "?", f"无法读取文件：{exc.strerror}", "可读的文件")
+    return read_bytes(raw, name)
+
+
+def read_bytes(raw: bytes, name: str) -> Imported:
+    """Read one file's bytes; ``name`` is used for messages and provenance."""
+    if not raw.strip():
+        return failed(name, "?", "文件是空的", "一份自评报告或自评表")
+    if len(raw) > MAX_BYTES:
+        return failed(name, "?", f"文件过大（{len(raw)} 字节）", f"不超过 {MAX_BYTES} 字节")
+    fmt = sniff(raw, name)
+    expected = SUFFIXES.get(Path(name).suffix.lower())
+    magic = {"docx": raw.startswith(b"PK"), "xlsx": raw.startswith(b"PK"), "pdf": b"%PDF" in raw[:1024]}
+    if expected in magic and not magic[expected] and fmt not in ("pdf", "ole", "yaml", "json"):
+        return failed(name, expected, f"文件内容不是 .{expected}（可能是二进制文件或扩展名有误）",
+                      f"真正的 .{expected} 文件")
+    try:
+        if fmt in ("yaml", "json"):
+            text = text_reader.decode(raw, name)
+            loaded = load_text(text, name, fmt)
+            return Imported(name, fmt, loaded)
+        if fmt == "ole":
+            raise Unreadable("这是旧版 Office 文件（.doc/.xls），无法读取", "另存为 .docx 或 .xlsx 后再导入")
+        if fmt == "zip":
+            raise Unreadable("这是一个 zip 压缩包，不是 .docx 或 .xlsx", ".docx、.xlsx、.pdf 或文本")
+        blocks = _blocks(raw, name, fmt)
+    except Unreadable as exc:
+        return failed(name, fmt, exc.message, exc.expected)
+    except RecursionError:
+        return failed(name, fmt, "文件结构嵌套过深，无法读取", "正常的文档")
+    except MemoryError:
+        return failed(name, fmt, "文件展开后过大，无法读取", "正常大小的文档")
+    return assemble(blocks, name, fmt)
+
+
+def _blocks(raw: bytes, name: str, fmt: str) -> list[Block]:
+    if fmt == "docx":
+        from .docx import blocks
+    elif fmt == "xlsx":
+        from .xlsx import blocks
+    elif fmt == "pdf":
+        from .pdf import blocks
+    else:
+        return text_reader.blocks(text_reader.decode(raw, name), name)
+    return blocks(raw, name)
+
+
+def read_text(text: str, name: str = "<文本>") -> Imported:
+    """Read text pulled out of a PDF (as the seeds are)."""
+    try:
+        return assemble(text_reader.blocks(text, name), name, "txt")
+    except Unreadable as exc:
+        return failed(name, "txt", exc.message, exc.expected)
+
+
+def assemble(blocks: list[Block], name: str, fmt: str) -> Imported:
+    """Blocks into a validated document. A field that fails validation is dropped with a finding."""
+    asm = Assembler(name)
+    asm.feed(blocks)
+    data = asm.finish()
+    findings = list(asm.findings)
+    missing = [label for path, label in _REQUIRED if not _has(data, path)]
+    if not any(b.cells for b in blocks):
+        return failed(name, fmt, "文件中没有可读的文字（扫描件或图片需先做文字识别）", "含文字的报告")
+    fatal = [label for path, label in _REQUIRED[:3] if not _has(data, path)]
+    if fatal:
+        imported = failed(name, fmt, "不像一份绩效自评报告：找不到" + "、".join(fatal),
+                          "含「部门整体/项目绩效自评」、年度和单位名称的报告或自评表")
+        imported.missing = missing
+        return imported
+    evaluation, dropped = _validate(data, name)
+    for problem in dropped:
+        findings.append(finding("R507", Severity.WARNING, f"{problem.message}，已忽略此项", data.get("provenance", {}).get(
+            problem.path), path=problem.path))
+    if evaluation is None:
+        return Imported(name, fmt, Loaded(name, None, dropped or [Problem(name, None, "", "无法组成自评文档")]),
+                        findings, {}, missing)
+    found = _summary(evaluation)
+    for path, label in _REQUIRED[3:]:
+        if label in missing:
+            findings.append(finding("R502", Severity.INFO, f"未找到「{label}」", None, path=path))
+    return Imported(name, fmt, Loaded(name, evaluation, []), findings, found, missing)
+
+
+_REQUIRED = (
+    ("kind", "报告类型（部门整体/项目）"), ("year", "年度"), ("unit", "单位名称"),
+    ("budget.initial", "年初预算数"), ("budget.adjusted", "调整（全年）预算数"), ("budget.executed", "预算执行数"),
+    ("reported.total", "自评得分"), ("reported.grade", "自评等级"), ("indicators", "绩效指标表"),
+)
+
+
+def _has(data: dict[str, Any], path: str) -> bool:
+    node: Any = data
+    for p in path.split("."):
+        if not isinstance(node, dict) or node.get(p) in (None, "", []):
+            return False
+        node = node[p]
+    return True
+
+
+def _validate(data: dict[str, Any], name: str) -> tuple[Evaluation | None, list[Problem]]:
+    """Validate; drop each field the model refuses (a negative amount, a year of 3021) and try again."""
+    dropped: list[Problem] = []
+    for _ in range(50):
+        try:
+            return Evaluation.model_validate(data), dropped
+        except ValidationError as exc:
+            problems = validation_problems(exc, name, {})
+            removed = False
+            for error, problem in zip(exc.errors(), problems):
+                loc = error["loc"]
+                if loc and loc[0] in ("kind", "year", "unit"):
+                    return None, dropped + problems
+                if _remove(data, loc):
+                    removed = True
+                    dropped.append(problem)
+            if not removed:
+                return None, dropped + problems
+    return None, dropped
+
+
+def _remove(data: Any, loc: tuple) -> bool:
+    node = data
+    for part in loc[:-1]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return False
+    last = loc[-1] if loc else None
+    if isinstance(node, dict) and last in node:
+        del node[last]
+        return True
+    if isinstance(node, list) and isinstance(last, int) and last < len(node):
+        del node[last]
+        return True
+    return False
+
+
+def _summary(e: Evaluation) -> dict[str, object]:
+    leaves = list(e.leaves())
+    return {
+        "类型": "部门整体" if e.kind == "department" else "项目",
+        "年度": e.year,
+        "单位": e.unit,
+        "任务": len(e.tasks),
+        "一级指标": len(e.indicators),
+        "三级指标": len(leaves),
+        "有得分的指标": sum(1 for leaf in leaves if leaf.indicator.score is not None),
+        "得分情况表行": len(e.reported.categories),
+        "正文章节": len(e.narrative),
+        "有来源的字段": len(e.provenance),
+    }
+
+
+def is_native(path: str | Path) -> bool:
+    """Whether a path names a native YAML/JSON document (read by :mod:`jixiao.native`)."""
+    return bool(re.search(r"\.(ya?ml|json)$", str(path), re.I))
