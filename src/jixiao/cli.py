@@ -1,4 +1,4 @@
-"""The ``jixiao`` command line: score, check, checks, rulesets, schema.
+"""The ``jixiao`` command line: import, score, check, review, checks, rulesets, schema.
 
 Exit codes: 0 success; 1 ``check`` found errors; 2 unreadable input or
 unusable rule set (with a message naming the file and place, never a traceback).
@@ -7,6 +7,7 @@ unusable rule set (with a message naming the file and place, never a traceback).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -18,13 +19,12 @@ from rich.table import Table
 
 from . import rulesets
 from .document import Evaluation
-from .native import json_dumps
+from .native import dump_json, dump_yaml, json_dumps
 from .numbers import fmt, pct
 from .rulesets import RuleSetError
 from .scoring import Scorecard, to_dict
 from .checks import CHECKS, Finding, Severity, markdown
-from .service import check_file, score_file
-from .native import load_file
+from .service import check_file, import_file, score_file
 
 # The committed schema in a checkout (other tools validate against it); `schema --check`
 # compares it with the models.
@@ -175,7 +175,7 @@ def check_command(files: tuple[Path, ...], ruleset_id: str | None, previous: Pat
     """
     last = None
     if previous is not None:
-        loaded = load_file(previous)
+        loaded = import_file(previous).loaded
         if loaded.evaluation is None:
             _fail(f"上年度文档 {previous} 无法读取：" + "；".join(str(p) for p in loaded.problems))
         last = loaded.evaluation
@@ -237,6 +237,106 @@ def _print_findings(file: Path, evaluation: Evaluation | None, problems: list, f
     if not findings:
         out.print("  未发现问题", markup=False)
     out.print()
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="写入文件（.yaml 或 .json；默认输出到屏幕）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（默认 YAML）")
+def import_command(file: Path, output: Path | None, as_json: bool) -> None:
+    """导入一份报告（从 PDF 导出的文本、.docx、.xlsx、.pdf 或 YAML/JSON），转为自评文档。
+
+    每个数字都记录来源（文件与行、工作表与单元格、或页码）；读不出的内容列为问题（R5xx），
+    摘要写到标准错误输出。退出码：0 已导入；2 无法读取。
+    """
+    imported = import_file(file)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if not imported.ok:
+        err.print(f"[bold red]无法导入[/] {escape(str(file))}：", markup=True)
+        for problem in imported.problems:
+            err.print(f"  {problem}", markup=False)
+        sys.exit(2)
+    evaluation = imported.evaluation
+    assert evaluation is not None
+    text = dump_json(evaluation) if as_json or (output is not None and output.suffix.lower() == ".json") \
+        else dump_yaml(evaluation)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"无法写入 {output}：{exc.strerror}")
+    _print_import_summary(imported, err)
+
+
+def _print_import_summary(imported, err: Console) -> None:
+    e = imported.evaluation
+    err.print(f"[bold]已导入[/] {escape(imported.file)}（{imported.format}）：{escape(e.unit)}，{e.year}年度，"
+              f"{KIND_NAMES[e.kind.value]}", markup=True)
+    err.print("  找到：" + "，".join(f"{k} {v}" for k, v in imported.found.items() if k not in ("类型", "年度", "单位")),
+              markup=False)
+    b = e.budget
+    err.print(f"  预算：年初 {_n(b.initial)}，调整 {_n(b.adjusted)}，执行 {_n(b.executed)}（万元）；"
+              f"填报总分 {_n(e.reported.total)}，等级 {e.reported.grade or '—'}", markup=False)
+    if imported.missing:
+        err.print("  未找到：" + "、".join(imported.missing), markup=False, style="yellow")
+    for f in imported.findings:
+        err.print(f"  {f.code} {f.message}（{f.where}）", markup=False, style="dim")
+
+
+@main.command("review")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="审核结果工作簿（.xlsx）")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="并行进程数（默认为 CPU 核数）")
+@click.option("--cluster", "address", help="Dask 分布式集群调度器地址，如 tcp://10.0.0.5:8786")
+@click.option("--ruleset", "ruleset_id", help="评分规则 id（默认按每份文档的类型、年度和地区选择）")
+def review_command(paths: tuple[Path, ...], output: Path, workers: int | None, address: str | None,
+                   ruleset_id: str | None) -> None:
+    """批量审核：导入、评分、核查目录下的每份报告，汇总到一个 Excel 工作簿。
+
+    每份文档一行（单位、年度、类型、预算、执行率、填报与重算的总分和等级、错误与警告数、
+    明细链接），每份文档一个明细表，另有「全部问题」表。无法读取的文件也有一行并写明原因，
+    不会中断整批。退出码：0 全部读取且无错误；1 有错误；2 有文件无法读取。
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .review import files_under, run_cluster, run_local, totals, write_workbook
+
+    if output.suffix.lower() != ".xlsx":
+        _fail(f"输出文件应为 .xlsx：{output}")
+    files = [str(f) for f in files_under(paths) if f.resolve() != output.resolve()]
+    if not files:
+        _fail("没有找到要审核的文件：" + "、".join(str(p) for p in paths))
+    err = Console(stderr=True, highlight=False)
+    with Progress(TextColumn("审核"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), console=err, transient=False) as bar:
+        task = bar.add_task("", total=len(files))
+
+        def advance(r) -> None:
+            bar.update(task, advance=1, description=escape(Path(r.file).name[:40]))
+
+        if address:
+            try:
+                results = run_cluster(files, address, ruleset_id, advance)
+            except OSError as exc:
+                _fail(f"无法连接 Dask 集群 {address}：{exc}")
+                return
+        else:
+            results = run_local(files, workers or os.cpu_count() or 1, ruleset_id, advance)
+    try:
+        write_workbook(results, output)
+    except OSError as exc:
+        _fail(f"无法写入 {output}：{exc.strerror}")
+    counts = dict(totals(results))
+    err.print("，".join(f"{k} {v}" for k, v in counts.items()) + f"；结果：{output}", markup=False)
+    for r in results:
+        if not r.ok:
+            err.print(f"  无法读取 {r.file}：{r.reason}", markup=False, style="yellow")
+    sys.exit(2 if counts["无法读取"] else 1 if counts["错误"] else 0)
 
 
 @main.command("checks")

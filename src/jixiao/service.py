@@ -13,7 +13,8 @@ from . import rulesets
 from .checks import Finding, run_checks
 from .checks.base import locate
 from .document import Evaluation
-from .native import Loaded, Problem, load_file
+from .native import Loaded, Problem
+from .readers import Imported, read_file
 from .rulesets import RuleSet, RuleSetError
 from .scoring import Scorecard, score
 
@@ -41,11 +42,11 @@ def ruleset_for(evaluation: Evaluation, ruleset: str | None = None) -> RuleSet:
 
 
 def score_file(path: str | Path, ruleset: str | None = None) -> Scored:
-    """Load ``path`` and score it. Unreadable input comes back as problems, never raised.
+    """Load ``path`` (any format :func:`import_file` reads) and score it. Unreadable input comes back as problems, never raised.
 
     Raises RuleSetError only when the *rule set* is unusable (a rule author's error).
     """
-    loaded = load_file(path)
+    loaded = read_file(path).loaded
     if loaded.evaluation is None:
         return Scored(loaded)
     rules = ruleset_for(loaded.evaluation, ruleset)
@@ -78,13 +79,19 @@ def check_document(evaluation: Evaluation, ruleset: str | None = None,
 
 def check_file(path: str | Path, ruleset: str | None = None, previous: Evaluation | None = None) -> Checked:
     """Load ``path`` and review it. Unreadable input comes back as problems, never raised."""
-    loaded = load_file(path)
+    imported = read_file(path)
+    loaded = imported.loaded
     if loaded.evaluation is None:
         return Checked(loaded)
     rules, findings = check_document(loaded.evaluation, ruleset, previous)
     if not loaded.evaluation.provenance and loaded.text is not None:
         findings = locate(findings, loaded.file, loaded.lines)  # a native file: its own lines are the source
-    return Checked(loaded, rules, findings)
+    return Checked(loaded, rules, imported.findings + findings)
+
+
+def import_file(path: str | Path) -> Imported:
+    """Read a report in any format (text from a PDF, .docx, .xlsx, .pdf, YAML/JSON) into a document."""
+    return read_file(path)
 
 
 def tune_for_batch() -> None:
