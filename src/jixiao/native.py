@@ -331,21 +331,29 @@ def load_text(text: str, file: str = "<文本>", fmt: str | None = None) -> Load
     return load_data(data, file, None, text)
 
 
-def load_file(path: str | Path) -> Loaded:
-    """Load a native .yaml/.yml/.json file; every failure is a :class:`Problem`."""
-    path = Path(path)
+def read_raw(path: Path) -> bytes | Problem:
+    """The bytes of a file, or the problem that kept it from being read (missing, a directory, too large)."""
     name = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return Loaded(name, None, [Problem(name, None, "", f"文件过大（{size} 字节）", f"不超过 {MAX_BYTES} 字节")])
-        raw = path.read_bytes()
+            return Problem(name, None, "", f"文件过大（{size} 字节）", f"不超过 {MAX_BYTES} 字节")
+        return path.read_bytes()
     except FileNotFoundError:
-        return Loaded(name, None, [Problem(name, None, "", "文件不存在", "存在的文件路径")])
+        return Problem(name, None, "", "文件不存在", "存在的文件路径")
     except IsADirectoryError:
-        return Loaded(name, None, [Problem(name, None, "", "这是一个目录，不是文件", "文件路径")])
+        return Problem(name, None, "", "这是一个目录，不是文件", "文件路径")
     except OSError as exc:
-        return Loaded(name, None, [Problem(name, None, "", f"无法读取文件：{exc.strerror}", "可读的文件")])
+        return Problem(name, None, "", f"无法读取文件：{exc.strerror}", "可读的文件")
+
+
+def load_file(path: str | Path) -> Loaded:
+    """Load a native .yaml/.yml/.json file; every failure is a :class:`Problem`."""
+    path = Path(path)
+    name = str(path)
+    raw = read_raw(path)
+    if isinstance(raw, Problem):
+        return Loaded(name, None, [raw])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

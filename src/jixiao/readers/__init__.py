@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ..checks.base import Severity
 from ..document import Evaluation
-from ..native import MAX_BYTES, Loaded, Problem, load_text, validation_problems
+from ..native import MAX_BYTES, Loaded, Problem, load_text, read_raw, validation_problems
 from . import text as text_reader
 from .assemble import Assembler
 from .base import Block, Imported, Unreadable, failed, finding
@@ -49,19 +49,10 @@ def sniff(raw: bytes, name: str) -> str:
 def read_file(path: str | Path) -> Imported:
     """Read one file of any supported format."""
     path = Path(path)
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return failed(name, "?", f"文件过大（{size} 字节）", f"不超过 {MAX_BYTES} 字节")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return failed(name, "?", "文件不存在", "存在的文件路径")
-    except IsADirectoryError:
-        return failed(name, "?", "这是一个目录，不是文件", "文件路径")
-    except OSError as exc:
-        return failed(name, "?", f"无法读取文件：{exc.strerror}", "可读的文件")
-    return read_bytes(raw, name)
+    raw = read_raw(path)
+    if isinstance(raw, Problem):
+        return Imported(str(path), "?", Loaded(str(path), None, [raw]))
+    return read_bytes(raw, str(path))
 
 
 def read_bytes(raw: bytes, name: str) -> Imported:

@@ -375,26 +375,17 @@ class Assembler:
 
     def money(self, cell: Cell, path: str, label: str) -> Decimal | None:
         """An amount cell in 万元 (converted from 元 when the table is in 元); doubt becomes a finding."""
-        if _empty(cell.text):
-            return None
-        value = number(cell.text)
+        value = self.score_number(cell, path, label)
         if value is None:
-            self.findings.append(finding("R504", Severity.WARNING, f"{label}「{cell.text}」不是数字，未读入", cell.source,
-                                         path=path, found=cell.text))
             return None
-        unit = self.money_unit
-        if cell.text.endswith("万元"):
-            unit = "万元"
-        elif cell.text.endswith("元"):
-            unit = "元"
+        unit = "万元" if cell.text.endswith("万元") else "元" if cell.text.endswith("元") else self.money_unit
         if unit == "元":
             self.yuan_seen = True
             return value / TEN_THOUSAND
-        if unit == "亿元":
-            return value * TEN_THOUSAND
-        return value
+        return value * TEN_THOUSAND if unit == "亿元" else value
 
     def score_number(self, cell: Cell | None, path: str, label: str) -> Decimal | None:
+        """A number cell (分值, 得分, an amount before its unit), None when empty; an unreadable one is a finding."""
         if cell is None or _empty(cell.text):
             return None
         value = number(cell.text)
