@@ -901,7 +901,8 @@ class Assembler:
 
         def walk(sections: list[_Section], trail: str) -> None:
             for s in sections:
-                here = f"{trail} › {s.number}{s.title}" if trail else f"{s.number}{s.title}"
+                name = f"{s.number}{s.title}" if s.number.startswith(("（", "(")) else f"{s.number}、{s.title}"
+                here = f"{trail} › {name}" if trail else name
                 for text, source in s.lines:
                     for claim in extract_text(text, here, subjects=subjects):
                         out.append((claim, source))
