@@ -9,7 +9,6 @@ input; a file that cannot be read comes back with the reason.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -205,8 +204,3 @@ def _summary(e: Evaluation) -> dict[str, object]:
         "正文章节": len(e.narrative),
         "有来源的字段": len(e.provenance),
     }
-
-
-def is_native(path: str | Path) -> bool:
-    """Whether a path names a native YAML/JSON document (read by :mod:`jixiao.native`)."""
-    return bool(re.search(r"\.(ya?ml|json)$", str(path), re.I))

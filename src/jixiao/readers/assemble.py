@@ -346,8 +346,7 @@ class Assembler:
         self.tasks: list[dict[str, Any]] = []
         self.categories: list[dict[str, Any]] = []
         self.reported_categories: list[dict[str, Any]] = []
-        self.budget_line: str | None = None
-        self.last: tuple[str, Any] | None = None  # the last record a continuation row may extend
+        self.last: dict[str, Any] | None = None  # the last leaf, which a continuation row may extend
         self.category_total: tuple[Decimal, Source] | None = None
 
     # ------------------------------------------------------------ recording
@@ -455,8 +454,6 @@ class Assembler:
         header = _header(row)
         if header is not None:
             self.header, self.pending = header, None
-            if header.table == "budget":
-                self.budget_line = None
             for c in row:
                 m = _UNIT_IN_LABEL.search(c.text)
                 if m:
@@ -566,7 +563,6 @@ class Assembler:
             self.header = Header("budget", {}, _fit_budget)
         if line == "budget" and key(row[label_at].text) in ("合计", "总计") and self.get("budget.initial") is not None:
             return True
-        self.budget_line = line
         amounts = [c for c in row[label_at + 1:] if not _empty(c.text)]
         if self.header.roles:
             a = align(row, self.header)
@@ -690,30 +686,26 @@ class Assembler:
             self._leaf(leaf, a)
 
     def _continuation(self, col: int, cell: Cell) -> bool:
-        """A row holding only the rest of a cell broken over two lines or pages."""
-        if self.last is None:
+        """A row holding only the rest of a cell broken over two lines or pages, joined to the leaf above.
+
+        A short tail (``性``) completes the name cut above, whichever name column it landed in; a
+        sentence continues the leaf's 说明 or 偏差原因.
+        """
+        leaf = self.last
+        if leaf is None:
             return False
         assert self.header is not None
         role = self.header.roles.get(col)
-        kind, record = self.last
         text = cell.text
         if role in ("DEVIATION", "DESCRIPTION") or (role is None and len(text) > 12):
-            target_field = role.lower() if role else ("description" if "description" in record else "deviation")
-            if kind == "leaf" and not _valuey(text[:1]) or len(text) > 12:
-                record[target_field] = _join(record.get(target_field), text)
+            field_ = role.lower() if role else ("description" if "description" in leaf else "deviation")
+            if not _valuey(text[:1]) or len(text) > 12:
+                leaf[field_] = _join(leaf.get(field_), text)
                 return True
             return False
-        if len(text) <= 4 and not re.search(r"\d", text) and role in (None, "L1", "L2", "L3") and kind == "leaf":
-            level = {"L1": "category", "L2": "group"}.get(role or "", "leaf")
-            target = {"category": self.categories[-1] if self.categories else None,
-                      "group": self.categories[-1]["children"][-1] if self.categories and
-                      self.categories[-1]["children"] else None, "leaf": record}[level]
-            if level != "leaf" and target is not None and target is not record:
-                # a broken name tail sits in a name column; it belongs to the name cut above
-                target = record
-            if target is not None:
-                target["name"] = target["name"] + text
-                return True
+        if len(text) <= 4 and not re.search(r"\d", text) and role in (None, "L1", "L2", "L3"):
+            leaf["name"] += text
+            return True
         return False
 
     def _category(self, cell: Cell) -> None:
@@ -773,7 +765,7 @@ class Assembler:
                 leaf[field_] = value
                 leaf["_sources"][field_] = a.cells[role].source
         self.categories[-1]["children"][-1]["children"].append(leaf)
-        self.last = ("leaf", leaf)
+        self.last = leaf
 
     # ------------------------------------------------------------ finishing
 

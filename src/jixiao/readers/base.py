@@ -34,13 +34,11 @@ class Block:
 
     ``table`` numbers the tables of a file when the format knows them (docx, xlsx,
     pdf); text pulled out of a PDF has no table boundaries, so it is None there.
-    ``gap`` marks a paragraph break or page break before this block (text).
     """
 
     cells: tuple[Cell, ...]
     row: bool
     table: int | None = None
-    gap: bool = False
 
     @property
     def text(self) -> str:

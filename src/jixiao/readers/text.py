@@ -60,23 +60,19 @@ def blocks(text: str, file: str) -> list[Block]:
     if len(lines) > MAX_LINES:
         raise Unreadable(f"文件过长（{len(lines)} 行）", f"不超过 {MAX_LINES} 行")
     out: list[Block] = []
-    gap = False
     for number, line in enumerate(lines, start=1):
         cells = _cells(line)
         if cells is None:
             text_ = clean(line)
             if not text_ or text_.replace("\f", "") == "":
-                gap = True
                 continue
-            out.append(Block((Cell(text_, Source(file=file, line=number)),), False, gap=gap))
+            out.append(Block((Cell(text_, Source(file=file, line=number)),), False))
         else:
             if _SEPARATOR.fullmatch(line.replace("\t", "")) and "-" in line:
                 continue
             source = Source(file=file, line=number)
             row = tuple(Cell(clean(c), source) for c in cells)
             if not any(c.text for c in row):
-                gap = True
                 continue
-            out.append(Block(row, True, gap=gap))
-        gap = False
+            out.append(Block(row, True))
     return out
