@@ -96,6 +96,10 @@ class Hit:
     expected: str | None = None
     found: str | None = None
     severity: Severity | None = None
+    claim: Claim | None = None
+    """The figure in the prose the hit is about (narrative checks), so a writer can correct it."""
+    truth: Decimal | str | int | None = None
+    """What ``claim`` should say, exact: 万元 for an amount, percentage points for a rate."""
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,7 @@ def _score(lead: str, unit: str) -> str | None:
     return None
 
 
-_CATEGORY_WORDS = ("预算执行", "资金执行", "投入管理", "投入和管理", "决策", "过程", "产出", "效益", "效果", "满意度")
+_CATEGORY_WORDS = ("预算执行", "资金执行", "投入管理", "投入和管理", "决策", "过程", "产出", "效益", "效果", "满意度", "成本")
 
 
 def _category_named(before: str) -> str | None:

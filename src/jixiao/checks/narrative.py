@@ -94,7 +94,7 @@ def amounts(ctx: Context) -> Iterator[Hit]:
         if not same_figure(claim.value, table_value):
             yield Hit(f"报告正文写{claim.label}{claim.written}，{budget_table(e)}中{field_name(e, claim.field)}为"
                       f"{money(table_value)}：{_quote(claim)}", claim_where(ctx, claim), money(table_value),
-                      money(claim.value))
+                      money(claim.value), claim=claim, truth=table_value)
     for field, claims in untabled.items():
         first = claims[0]
         for other in claims[1:]:
@@ -168,7 +168,7 @@ def rates(ctx: Context) -> Iterator[Hit]:
                 value, table = stated[key]
                 if not same_figure(claim.value, value):
                     yield Hit(f"报告正文写{claim.label}{claim.written}，{table}中为{points(value)}：{_quote(claim)}",
-                              claim_where(ctx, claim), points(value), points(claim.value))
+                              claim_where(ctx, claim), points(value), points(claim.value), claim=claim, truth=value)
                 continue
             else:
                 continue
@@ -178,7 +178,7 @@ def rates(ctx: Context) -> Iterator[Hit]:
         inferred = "（推算）" in formula or "推算" in formula
         yield Hit(f"报告正文写{claim.label}{claim.written}，按表中金额{formula}={points(shown(true))}"
                   f"{_own_amounts(ctx, claim, key)}：{_quote(claim)}", claim_where(ctx, claim),
-                  points(shown(true)), claim.written, Severity.WARNING if inferred else None)
+                  points(shown(true)), claim.written, Severity.WARNING if inferred else None, claim=claim, truth=true)
 
 
 @check("N403", "narrative", "正文得分与得分表一致", Severity.ERROR,
@@ -196,13 +196,14 @@ def scores(ctx: Context) -> Iterator[Hit]:
         if claim.field == "total":
             if e.reported.total is not None and not same_figure(claim.value, e.reported.total):
                 yield Hit(f"报告正文写{claim.label}{claim.written}，自评总分为{fmt(e.reported.total)}：{_quote(claim)}",
-                          claim_where(ctx, claim), fmt(e.reported.total), fmt(claim.value))
+                          claim_where(ctx, claim), fmt(e.reported.total), fmt(claim.value), claim=claim,
+                          truth=e.reported.total)
             continue
         word = claim.field.removeprefix("category:")
         row = next((r for r in rows if word in r.name and r.score is not None), None)
         if row is not None and not same_figure(claim.value, row.score):
             yield Hit(f"报告正文写{row.name}{claim.label}{claim.written}，各项指标得分情况表为{fmt(row.score)}："
-                      f"{_quote(claim)}", claim_where(ctx, claim), fmt(row.score), fmt(claim.value))
+                      f"{_quote(claim)}", claim_where(ctx, claim), fmt(row.score), fmt(claim.value), claim=claim, truth=row.score)
 
 
 def _grade(text: str) -> str:
@@ -227,7 +228,7 @@ def grade(ctx: Context) -> Iterator[Hit]:
         if claim.kind == "grade" and _grade(str(claim.value)) != _grade(expected):
             said = claim.label.rstrip("“\"「『（(")
             yield Hit(f"报告正文写{said}“{claim.value}”，{basis}为“{expected}”：{_quote(claim)}",
-                      claim_where(ctx, claim), expected, str(claim.value))
+                      claim_where(ctx, claim), expected, str(claim.value), claim=claim, truth=expected)
 
 
 _COUNT_FIELDS = {"projects": "部门项目总数", "monitored": "已完成绩效监控项目数",
@@ -251,7 +252,7 @@ def counts(ctx: Context) -> Iterator[Hit]:
         value = getattr(pm, key, None)
         if value is not None and Decimal(value) != claim.value:
             yield Hit(f"报告正文写{claim.label}{claim.written}，{_COUNT_FIELDS.get(key, key)}为{value}：{_quote(claim)}",
-                      claim_where(ctx, claim), str(value), fmt(claim.value))
+                      claim_where(ctx, claim), str(value), fmt(claim.value), claim=claim, truth=value)
 
 
 _OTHER_YEAR_CONTEXT = ("较", "比", "同比", "上年", "去年", "以来", "至", "到", "起", "前", "历年", "截至", "自", "从", "连续",

@@ -182,10 +182,17 @@ class ReportSection(Rule):
         name: the section's usual heading.
         aliases: other words a heading may use for it; a heading matches when it
             contains the name or any alias (spaces and punctuation ignored).
+        draft: what the report writer drafts from the data for this section when
+            the document has no text of its own: overview (identity, goals, tasks,
+            indicator counts), funds (年初/调整/执行/执行率), process (the rules
+            applied), conclusion (score, grade, bands, category table), indicators
+            (targets met and not met, with 偏差原因), problems (low execution,
+            unmet targets); none leaves a prompt for the author to fill.
     """
 
     name: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
+    draft: tuple[Literal["overview", "funds", "process", "conclusion", "indicators", "problems"], ...] = ()
 
 
 class RuleSet(Rule):
