@@ -32,8 +32,8 @@ from ..document import Source
 from ..numbers import TEN_THOUSAND
 from ..rulesets import available
 from .base import Block, Cell, finding, key, number, percent
-from .vocabulary import (BUDGET_COLUMNS, BUDGET_LINES, CATEGORIES, CATEGORY_COLUMNS, INDICATOR_COLUMNS, LABELS,
-                         PROVINCES, QUALITATIVE, STATUSES, TABLE_END, TASK_COLUMNS, TITLE_SUFFIXES, UNITS)
+from .vocabulary import (BUDGET_COLUMNS, BUDGET_LINES, CATEGORIES, CATEGORY_COLUMNS, FIGURE_LABELS,
+                         INDICATOR_COLUMNS, LABELS, PROVINCES, QUALITATIVE, STATUSES, TABLE_END, TASK_COLUMNS, TITLE_SUFFIXES, UNITS)
 
 COMPARATORS = {"≥", "≤", "=", ">", "<", "＞", "＜", "≧", "≦", "＝", ">=", "<="}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -337,6 +337,7 @@ class Assembler:
         self.narrative = Narrative()
         self.header: Header | None = None
         self.pending: dict[int, str] | None = None  # a row of labels whose values are in the next row
+        self.table: int | None = None  # the table (docx) or sheet (xlsx) of the last row
         self.money_unit = "万元"
         self.yuan_seen = False
         self.title: tuple[str, Source] | None = None
@@ -444,6 +445,10 @@ class Assembler:
         filled = [c for c in row if not _empty(c.text)]
         if not filled:
             return
+        if block.table is not None and block.table != self.table:
+            self.table = block.table
+            if len(filled) == 1 and self._table_title(filled[0].text):
+                self.header, self.pending = None, None  # another sheet or table starting with its own title
         if len(filled) == 1 and (self.header is None or heading(filled[0].text) or self._table_title(filled[0].text)):
             self.paragraph(Block((filled[0],), False))  # a title or a line of prose laid out in a cell
             return
@@ -486,6 +491,8 @@ class Assembler:
                 continue
             k = _UNIT_IN_LABEL.sub("", k)
             name = _label_of(k, LABELS)
+            if name in FIGURE_LABELS and self.header is not None and self.header.table == "indicators":
+                name = None  # 专项资金细化率 in the indicator table is an indicator, not a labelled figure
             if name is not None:
                 found.append((i, name))
         if not found:
@@ -509,6 +516,8 @@ class Assembler:
         """The values under a row of labels (年度绩效目标 | 目标实际完成情况)."""
         pending, self.pending = self.pending, None
         assert pending is not None
+        if any(_label_of(key(c.text), LABELS) not in (None,) for c in row if not _empty(c.text)):
+            return False  # the labels had no values: this row is a row of labels of its own (总分值 | 100 …)
         cols = sorted(pending)
         got = False
         for n, col in enumerate(cols):
@@ -531,6 +540,9 @@ class Assembler:
         if name == "reported.grade":
             self.put("reported.grade", text.strip("“”\"「」"), cell.source)
             return
+        if name in FIGURE_LABELS:
+            self._figure_value(name, FIGURE_LABELS[name][1], cell)
+            return
         if name == "project.department":
             m = _CODE.match(text)
             if m:
@@ -540,6 +552,21 @@ class Assembler:
         if name == "project.name":
             self.kind_votes["project"] += 3
         self.put(name, text, cell.source)
+
+    def _figure_value(self, path: str, kind: str, cell: Cell) -> None:
+        """A labelled figure beyond the forms (“三公经费”预算安排数 | 28.00): money, percent, count or text."""
+        if kind == "text":
+            self.put(path, cell.text, cell.source)
+            return
+        if kind == "percent":
+            value = percent(cell.text)
+        elif kind == "money":
+            value = self.money(cell, path, cell.text)
+        else:
+            value = number(cell.text)
+            value = int(value) if value is not None and value == value.to_integral_value() and value >= 0 else None
+        if value is not None:
+            self.put(path, value, cell.source)
 
     # ------------------------------------------------------------ budget
 
@@ -643,6 +670,7 @@ class Assembler:
         if key(name.text) in ("合计", "总计", "总分", "合计得分"):
             if score is not None:
                 self.category_total = (score, a.cells["SCORE"].source)
+            self.header = None  # the total closes the table: rows after it are something else
             return
         i = len(self.reported_categories)
         record: dict[str, Any] = {"name": name.text}

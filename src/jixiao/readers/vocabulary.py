@@ -73,6 +73,33 @@ LABELS: dict[str, tuple[str, ...]] = {
                "单位负责人", "财务负责人", "审核人"),
 }
 
+# Figures beyond the official forms (the 补充数据 sheet Jixiao writes, or such a key-value table of any
+# workbook): path → (labels, kind) with kind money (万元), percent or count.
+FIGURE_LABELS: dict[str, tuple[tuple[str, ...], str]] = {
+    "budget.three_public.budget": (("三公经费预算安排数", "三公经费预算数", "三公经费年初预算"), "money"),
+    "budget.three_public.actual": (("三公经费实际支出", "三公经费支出数"), "money"),
+    "budget.three_public.rate": (("三公经费控制率",), "percent"),
+    "budget.procurement.budget": (("政府采购预算数",), "money"),
+    "budget.procurement.actual": (("实际政府采购金额", "政府采购实际金额"), "money"),
+    "budget.procurement.rate": (("政府采购执行率",), "percent"),
+    "budget.carryover": (("结转结余总额", "结转结余资金"), "money"),
+    "budget.carryover_rate": (("结转结余率",), "percent"),
+    "budget.adjustment_rate": (("预算调整率",), "percent"),
+    "budget.adjustment_excluded": (("不计入预算调整率的调整数", "政策性调整数"), "money"),
+    "budget.special_funds.detailed": (("已细化到具体单位的资金数", "已细化资金数"), "money"),
+    "budget.special_funds.total": (("部门参与分配资金总数", "参与分配资金总数"), "money"),
+    "budget.special_funds.rate": (("专项资金细化率",), "percent"),
+    "performance_management.projects": (("部门项目总数",), "count"),
+    "performance_management.monitored": (("已完成绩效监控项目数",), "count"),
+    "performance_management.self_evaluated": (("已完成自评项目数",), "count"),
+    "performance_management.key_evaluations": (("部门重点绩效评价项目数",), "count"),
+    "performance_management.key_evaluated": (("已完成评价项目数",), "count"),
+    "performance_management.suggestions": (("提出的意见建议总数",), "count"),
+    "performance_management.suggestions_adopted": (("采纳的意见建议数",), "count"),
+    "budget.explanation": (("预算执行及调整情况说明", "偏差原因说明"), "text"),
+}
+LABELS.update({path: words for path, (words, _) in FIGURE_LABELS.items()})
+
 # Lines of the budget table, by document path.
 BUDGET_LINES: dict[str, tuple[str, ...]] = {
     "budget": ("部门预算总额", "年度资金总额", "资金总额", "预算总额", "项目资金总额", "部门预算", "年度预算总额",
