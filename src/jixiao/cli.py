@@ -1,4 +1,4 @@
-"""The ``jixiao`` command line: import, score, check, review, checks, rulesets, schema.
+"""The ``jixiao`` command line: import, score, check, review, report, template, checks, rulesets, schema.
 
 Exit codes: 0 success; 1 ``check`` found errors; 2 unreadable input or
 unusable rule set (with a message naming the file and place, never a traceback).
@@ -337,6 +337,101 @@ def review_command(paths: tuple[Path, ...], output: Path, workers: int | None, a
         if not r.ok:
             err.print(f"  无法读取 {r.file}：{r.reason}", markup=False, style="yellow")
     sys.exit(2 if counts["无法读取"] else 1 if counts["错误"] else 0)
+
+
+@main.command("report")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="输出文件：.docx（自评报告）、.xlsx（自评表）或 .pdf（报告，需要 LibreOffice）")
+@click.option("--ruleset", "ruleset_id", help="评分规则 id 或文件路径（默认按文档的类型、年度和地区选择）")
+@click.option("--draft", "draft_all", is_flag=True, help="全部章节依数据起草，不用文档原有的正文")
+@click.option("--no-charts", is_flag=True, help="报告中不附图表")
+def report_command(file: Path, output: Path, ruleset_id: str | None, draft_all: bool, no_charts: bool) -> None:
+    """撰写自评报告（.docx/.pdf）或自评表（.xlsx）：派生数字全部由数据算出。
+
+    执行率、共性指标的实际完成值、得分、小计、总分和等级按评分规则计算；与计算不符的填报数字被更正并列出。
+    文档原有的正文保留（其中与表格矛盾的数字改为表格数字并列出），缺少的章节依数据起草，数据无从说明的
+    章节留“【待填写】”提示。退出码：0 已写出；2 无法读取输入或无法写出。
+    """
+    from .service import ruleset_for
+    from .writers import WriterError, format_of, write
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        fmt = format_of(output)
+    except WriterError as exc:
+        _fail(str(exc))
+        return
+    imported = import_file(file)
+    if not imported.ok:
+        err.print(f"[bold red]无法读取[/] {escape(str(file))}：", markup=True)
+        for problem in imported.problems:
+            err.print(f"  {problem}", markup=False)
+        sys.exit(2)
+    evaluation = imported.evaluation
+    assert evaluation is not None
+    try:
+        rules = ruleset_for(evaluation, ruleset_id)
+        if rules.kind is not evaluation.kind:
+            raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而文档是 {evaluation.kind.value}")
+        written = write(evaluation, fmt, rules, own_text=not draft_all, charts=not no_charts)
+    except (RuleSetError, WriterError) as exc:
+        _fail(str(exc))
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(written.data)
+    except OSError as exc:
+        _fail(f"无法写入 {output}：{exc.strerror}")
+    _print_written(written, output, err)
+
+
+def _print_written(written, output: Path, err: Console) -> None:  # noqa: ANN001 - writers.Written
+    card = written.settled.card
+    err.print(f"[bold]已写出[/] {escape(str(output))}：总分 {fmt(card.total)}，等级 {card.grade}"
+              f"（{escape(card.ruleset_title)}）", markup=True)
+    if written.settled.changes:
+        err.print(f"按数据计算并更正的数字（{len(written.settled.changes)} 处）：", markup=False)
+        for change in written.settled.changes:
+            err.print(f"  · {change}", markup=False)
+    composed = written.composed
+    if composed is not None:
+        if composed.corrections:
+            err.print(f"正文中与表格不一致的数字（{len(composed.corrections)} 处）：", markup=False)
+            for correction in composed.corrections:
+                err.print(f"  · {correction}", markup=False)
+        if composed.unfinished:
+            err.print(f"待填写的章节：{'；'.join(composed.unfinished)}", markup=False)
+
+
+@main.command("template")
+@click.option("--kind", type=click.Choice(["department", "project"]), required=True,
+              help="department：部门整体支出；project：项目支出")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出的 .xlsx 文件")
+@click.option("--ruleset", "ruleset_id", help="评分规则 id 或文件路径（默认为该类型最新年度的规则）")
+@click.option("--year", type=int, help="评价年度（用于选择默认规则）")
+def template_command(kind: str, output: Path, ruleset_id: str | None, year: int | None) -> None:
+    """生成空白的自评表（.xlsx），含规则集的一级指标与权重，执行率、总分、等级等为实时公式。"""
+    from .document import Kind
+    from .writers import WriterError, template
+
+    if output.suffix.lower() != ".xlsx":
+        _fail(f"模板只能写为 .xlsx：{output}")
+    try:
+        # Without a year, the latest rule set of the kind (default_for takes the latest not after the year).
+        rules = rulesets.load(ruleset_id) if ruleset_id else rulesets.default_for(Kind(kind), year or 2100)
+        if rules.kind is not Kind(kind):
+            raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而模板是 {kind}")
+        data = template(kind, rules)
+    except (RuleSetError, WriterError) as exc:
+        _fail(str(exc))
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(data)
+    except OSError as exc:
+        _fail(f"无法写入 {output}：{exc.strerror}")
+    click.echo(f"已写出 {output}（{KIND_NAMES[kind]}，{rules.title}）")
 
 
 @main.command("checks")

@@ -1,0 +1,145 @@
+"""The report (自评报告) as blocks: sections of the rule set, own text or drafted, tables and charts placed.
+
+The sections and their order come from the rule set (``report_sections``:
+部门整体 一、基本情况 … 八、其他需要说明的问题; 项目 一、概述 … 七、其他需要说明的问题).
+For each, the document's own section (matched by name or alias) is used when
+it has text; otherwise the drafters named in the rule set write it from the data
+(:mod:`jixiao.writers.draft`), or a 【待填写】 prompt marks it. Sections the
+document has beyond the rule set's are kept, after the section they followed.
+
+Placement follows the seeds: the 部门整体绩效自评表 closes 一、基本情况; the
+各项指标得分情况表 and the category chart follow the conclusion; a project's
+项目绩效自评表 is 附件1 at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..document import Evaluation, Kind, Section
+from ..rulesets import ReportSection, RuleSet
+from . import draft
+from .model import Annex, Block, Figure, Heading, Paragraph, Report, TableBlock
+from .prose import Correction, reconcile
+from .settle import Change, Settled, settle
+
+_NOISE = re.compile(r"[\s、，,（）()“”\"：:。]")
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A report ready to write, with the settled document it shows and what the writer changed."""
+
+    report: Report
+    settled: Settled
+    document: Evaluation
+    changes: tuple[Change, ...]
+    corrections: tuple[Correction, ...]
+    unfinished: tuple[str, ...]
+
+
+def report_title(e: Evaluation) -> str:
+    if e.kind is Kind.DEPARTMENT:
+        return f"{e.year}年度{e.unit}部门整体绩效自评报告"
+    assert e.project is not None
+    return f"{e.year}年度{e.project.name}项目绩效自评报告"
+
+
+def _matches(section: Section, wanted: ReportSection) -> bool:
+    title = _NOISE.sub("", section.title)
+    return any(w and _NOISE.sub("", w) in title for w in (wanted.name, *wanted.aliases))
+
+
+def _has_text(section: Section) -> bool:
+    return bool(section.text.strip()) or any(_has_text(s) for s in section.sections)
+
+
+def _own_blocks(section: Section, depth: int) -> list[Block]:
+    """The document's own subsection tree as headings and paragraphs (depth 1 is a level-2 heading)."""
+    blocks: list[Block] = []
+    for line in section.text.splitlines():
+        if line.strip():
+            blocks.append(Paragraph(line.strip()))
+    for sub in section.sections:
+        blocks.append(Heading(min(depth + 1, 4), _sub_heading(sub, depth + 1)))
+        blocks += _own_blocks(sub, depth + 1)
+    return blocks
+
+
+def _sub_heading(section: Section, level: int) -> str:
+    number = (section.number or "").strip()
+    if not number:
+        return section.title
+    if number.startswith(("（", "(")):
+        return f"{number}{section.title}"
+    if number.isdigit():
+        return f"{number}. {section.title}"
+    return f"（{number}）{section.title}" if level == 2 else f"{number}、{section.title}"
+
+
+def _plan(e: Evaluation, rules: RuleSet) -> list[tuple[ReportSection | None, Section | None]]:
+    """Each output section: (the rule set's section or None, the document's own section or None), in order."""
+    own = list(e.narrative)
+    used: set[int] = set()
+    plan: list[tuple[ReportSection | None, Section | None]] = []
+    for wanted in rules.report_sections:
+        match = next((i for i, s in enumerate(own) if i not in used and _matches(s, wanted)), None)
+        if match is not None:
+            used.add(match)
+        plan.append((wanted, own[match] if match is not None else None))
+    # Sections of the document's own that the rule set does not name: after the section they followed.
+    for i, s in enumerate(own):
+        if i in used:
+            continue
+        before = max((j for j in used if j < i), default=None)
+        at = next((k + 1 for k, (_, o) in enumerate(plan) if before is not None and o is own[before]), 0)
+        plan.insert(at, (None, s))
+        used.add(i)
+    return plan
+
+
+def compose(e: Evaluation, rules: RuleSet, charts: bool = True) -> Composed:
+    """Settle ``e``, reconcile its own text with the tables, and lay out the report."""
+    from . import tables
+
+    settled = settle(e, rules)
+    doc, corrections = reconcile(settled.evaluation, rules)
+    ctx = draft.Context(doc, settled.card, rules)
+    blocks: list[Block] = []
+    unfinished: list[str] = []
+    self_table = tables.self_evaluation(doc, rules)
+    category_table = tables.categories(doc)
+    for n, (wanted, own) in enumerate(_plan(doc, rules), start=1):
+        title = own.title if own is not None and wanted is None else wanted.name if wanted else ""
+        blocks.append(Heading(1, f"{draft.cn(n)}、{title}"))
+        roles = wanted.draft if wanted is not None else ()
+        if own is not None and _has_text(own):
+            body = _own_blocks(own, 1)
+        elif roles:
+            body = [b for role in roles for b in draft.DRAFTERS[role](ctx)]
+        else:
+            body = [draft.prompt(title)]
+        if any(isinstance(b, Paragraph) and b.placeholder for b in body):
+            unfinished.append(f"{draft.cn(n)}、{title}")
+        blocks += body
+        if "overview" in roles and doc.kind is Kind.DEPARTMENT:
+            blocks.append(TableBlock(self_table))
+        if "conclusion" in roles and category_table is not None:
+            blocks += [Paragraph("各项指标得分情况如下：", drafted=True), TableBlock(category_table)]
+            if charts:
+                blocks.append(_category_figure(settled))
+    if doc.kind is Kind.PROJECT:
+        blocks += [Annex("附件1", self_table.title), TableBlock(self_table)]
+    report = Report(report_title(doc), doc.unit, tuple(blocks),
+                    tuple(str(c) for c in settled.changes) + tuple(str(c) for c in corrections))
+    return Composed(report, settled, doc, settled.changes, corrections, tuple(unfinished))
+
+
+def _category_figure(settled: Settled) -> Figure:
+    from .charts import category_chart
+
+    return Figure(category_chart(settled.card), "图1 各项指标得分与权重分值")
+
+
+__all__ = ["Composed", "compose", "report_title"]
