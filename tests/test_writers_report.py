@@ -171,6 +171,16 @@ def _docx(e: Evaluation, rules, **kw):
     return Document(io.BytesIO(written.data)), written
 
 
+def _has_cjk_font() -> bool:
+    from jixiao.writers.charts import ChartError, cjk_font
+
+    try:
+        cjk_font()
+    except ChartError:
+        return False
+    return True
+
+
 def _east_asia(style) -> str:
     return style.element.rPr.rFonts.get(f"{W}eastAsia")
 
@@ -230,7 +240,8 @@ def test_docx_tables_hold_every_indicator_row_the_total_and_the_grade(path):
     # the indicator header repeats on every page; rows never break across pages
     xml = "".join(t._tbl.xml for t in document.tables)
     assert "<w:tblHeader/>" in xml and "<w:cantSplit/>" in xml
-    assert len(document.inline_shapes) >= (1 if s.reported.categories else 0)  # the category chart
+    if s.reported.categories and _has_cjk_font():
+        assert len(document.inline_shapes) == 1  # the category chart
 
 
 def test_project_report_has_its_form_as_annex_1():
@@ -346,3 +357,61 @@ def test_rules_for_both_kinds_have_drafted_sections():
         roles = {r for s in rules.report_sections for r in s.draft}
         assert {"overview", "funds", "conclusion", "indicators", "problems"} <= roles
         assert rules.kind in (Kind.DEPARTMENT, Kind.PROJECT)
+
+
+# ------------------------------------------------------------------ charts and the command line
+
+
+def test_charts_are_png_and_deterministic():
+    from jixiao.writers.charts import ChartError, category_chart, grade_chart
+
+    e, rules = _example(EXAMPLES / "004-jinshui-party-office-department.yaml")
+    card = settle(e, rules).card
+    try:
+        png = category_chart(card)
+    except ChartError as exc:
+        assert "fonts-noto-cjk" in str(exc)
+        pytest.skip(str(exc))
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    assert category_chart(card) == png
+    assert grade_chart({"优": 3, "良": 1}).startswith(b"\x89PNG")
+
+
+def test_without_a_cjk_font_the_report_is_written_without_its_chart(monkeypatch):
+    from jixiao.writers import charts
+
+    def no_font():
+        raise charts.ChartError("绘制中文图表需要中文字体，本机未安装。Debian/Ubuntu：apt-get install fonts-noto-cjk")
+
+    monkeypatch.setattr(charts, "cjk_font", no_font)
+    charts._category_chart.cache_clear()
+    e, rules = _example(EXAMPLES / "004-jinshui-party-office-department.yaml")
+    composed = compose(e, rules)
+    assert not any(type(b).__name__ == "Figure" for b in composed.report.blocks)
+    assert any("fonts-noto-cjk" in n for n in composed.report.notes)
+
+
+def test_cli_report_and_template(tmp_path):
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+
+    runner = CliRunner()
+    source = str(EXAMPLES / "004-jinshui-party-office-department.yaml")
+    docx = tmp_path / "out" / "report.docx"
+    result = runner.invoke(main, ["report", source, "-o", str(docx), "--no-charts"])
+    assert result.exit_code == 0, result.output
+    assert docx.read_bytes().startswith(b"PK") and "自评得分：98 → 100" in result.output
+    result = runner.invoke(main, ["report", source, "-o", str(tmp_path / "tables.xlsx")])
+    assert result.exit_code == 0 and (tmp_path / "tables.xlsx").stat().st_size > 5000
+    result = runner.invoke(main, ["report", source, "-o", str(tmp_path / "report.doc")])
+    assert result.exit_code == 2 and ".doc" in result.output
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    result = runner.invoke(main, ["report", str(bad), "-o", str(tmp_path / "x.docx")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    result = runner.invoke(main, ["template", "--kind", "project", "-o", str(tmp_path / "blank.xlsx")])
+    assert result.exit_code == 0 and (tmp_path / "blank.xlsx").is_file()
+    result = runner.invoke(main, ["template", "--kind", "department", "--ruleset", "mof-2020-project",
+                                  "-o", str(tmp_path / "wrong.xlsx")])
+    assert result.exit_code == 2 and "department" in result.output

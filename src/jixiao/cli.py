@@ -402,6 +402,8 @@ def _print_written(written, output: Path, err: Console) -> None:  # noqa: ANN001
                 err.print(f"  · {correction}", markup=False)
         if composed.unfinished:
             err.print(f"待填写的章节：{'；'.join(composed.unfinished)}", markup=False)
+        for note in composed.report.notes[len(composed.changes) + len(composed.corrections):]:
+            err.print(note, markup=False)
 
 
 @main.command("template")

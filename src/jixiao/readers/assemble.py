@@ -449,6 +449,8 @@ class Assembler:
             self.table = block.table
             if len(filled) == 1 and self._table_title(filled[0].text):
                 self.header, self.pending = None, None  # another sheet or table starting with its own title
+        if len(filled) == 1 and block.row and _line_of(filled[0].text) is not None:
+            return  # a budget line's label with no amounts ((2) 其他资金): nothing to read, and not a heading
         if len(filled) == 1 and (self.header is None or heading(filled[0].text) or self._table_title(filled[0].text)):
             self.paragraph(Block((filled[0],), False))  # a title or a line of prose laid out in a cell
             return

@@ -19,7 +19,7 @@ from .text import number
 PREFERRED = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
              "SimHei", "Microsoft YaHei", "SimSun")
 DARK, LIGHT = "#1f3b5c", "#b9c4d0"
-WIDTH_CM, HEIGHT_CM, DPI = 15, 7.5, 150
+WIDTH_CM, HEIGHT_CM, DPI = 15, 7.5, 120
 
 
 class ChartError(WriterError):
@@ -54,15 +54,16 @@ def _figure():  # noqa: ANN202 - matplotlib Figure
 def _png(fig) -> bytes:  # noqa: ANN001
     buffer = io.BytesIO()
     # Margins set once, not bbox_inches="tight", which draws the figure twice.
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.88)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.9)
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
-def _axes(fig, title: str, ylabel: str):  # noqa: ANN001, ANN202
+def _axes(fig, title: str | None, ylabel: str):  # noqa: ANN001, ANN202
     family = cjk_font()
     ax = fig.add_subplot(1, 1, 1)
-    ax.set_title(title, fontfamily=family, fontsize=11)
+    if title:
+        ax.set_title(title, fontfamily=family, fontsize=11)
     ax.set_ylabel(ylabel, fontfamily=family, fontsize=9)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -72,13 +73,22 @@ def _axes(fig, title: str, ylabel: str):  # noqa: ANN001, ANN202
     return ax, family
 
 
-def category_chart(card: Scorecard) -> bytes:
-    """各项指标得分与权重: each first-level category's weight and score side by side, values labelled."""
+def category_chart(card: Scorecard, title: str | None = None) -> bytes:
+    """各项指标得分与权重: each first-level category's weight and score side by side, values labelled.
+
+    No title by default: in the report the caption under the picture names it (图1 …). The same
+    figures give the same picture, drawn once (a report written as .docx and then as .pdf).
+    """
+    return _category_chart(tuple((c.name, c.weight, c.computed) for c in card.categories), title)
+
+
+@lru_cache(maxsize=256)
+def _category_chart(rows: tuple[tuple[str, Decimal, Decimal], ...], title: str | None) -> bytes:
     fig = _figure()
-    ax, family = _axes(fig, "各项指标得分与权重分值", "分")
-    names = [c.name for c in card.categories]
-    weights = [c.weight for c in card.categories]
-    scores = [c.computed for c in card.categories]
+    ax, family = _axes(fig, title, "分")
+    names = [name for name, _, _ in rows]
+    weights = [weight for _, weight, _ in rows]
+    scores = [score for _, _, score in rows]
     xs = list(range(len(names)))
     bar = 0.36
     w_bars = ax.bar([x - bar / 2 for x in xs], [float(v) for v in weights], bar, color=LIGHT, label="权重分值")

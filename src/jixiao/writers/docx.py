@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from .model import Annex, Cell, Figure, Heading, Paragraph, Report, Table, TableBlock
@@ -137,7 +138,7 @@ def _font_alternatives(document) -> None:  # noqa: ANN001
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _setup(document, report: Report) -> None:  # noqa: ANN001
+def _setup(document) -> None:  # noqa: ANN001
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     _style(document, "Normal", BODY_FONT, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -155,8 +156,18 @@ def _setup(document, report: Report) -> None:  # noqa: ANN001
             ppr.remove(border)
     _page(document)
     _font_alternatives(document)
-    props = document.core_properties
-    props.title, props.author, props.comments = report.title, report.unit, "由 Jixiao 依据自评数据生成"
+
+
+@lru_cache(maxsize=1)
+def _base() -> bytes:
+    """An empty document with the styles, page, footers and font table set up, made once per process."""
+    from docx import Document
+
+    document = Document()
+    _setup(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------ tables
@@ -298,11 +309,12 @@ def _para(document, text: str = "", style: str | None = None):  # noqa: ANN001, 
 def render(report: Report) -> bytes:
     """The report as .docx bytes."""
     from docx import Document
-    from docx.enum.text import WD_BREAK
+    from docx.enum.text import WD_BREAK, WD_LINE_SPACING
     from docx.shared import Mm, Pt
 
-    document = Document()
-    _setup(document, report)
+    document = Document(io.BytesIO(_base()))
+    props = document.core_properties
+    props.title, props.author, props.comments = report.title, report.unit, "由 Jixiao 依据自评数据生成"
     title = _para(document, report.title, "Title")
     title.paragraph_format.line_spacing = Pt(36)
     _para(document, report.unit, "Subtitle")
@@ -318,7 +330,7 @@ def render(report: Report) -> bytes:
             picture = document.add_paragraph()
             picture.alignment = 1  # centre
             picture.paragraph_format.first_line_indent = Pt(0)
-            picture.paragraph_format.line_spacing = None
+            picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # not the body's fixed 28 pt
             picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(block.width_mm))
             _para(document, block.caption, "Caption")
         elif isinstance(block, Annex):

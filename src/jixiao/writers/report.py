@@ -108,6 +108,7 @@ def compose(e: Evaluation, rules: RuleSet, charts: bool = True) -> Composed:
     ctx = draft.Context(doc, settled.card, rules)
     blocks: list[Block] = []
     unfinished: list[str] = []
+    notes: list[str] = []
     self_table = tables.self_evaluation(doc, rules)
     category_table = tables.categories(doc)
     for n, (wanted, own) in enumerate(_plan(doc, rules), start=1):
@@ -126,20 +127,29 @@ def compose(e: Evaluation, rules: RuleSet, charts: bool = True) -> Composed:
         if "overview" in roles and doc.kind is Kind.DEPARTMENT:
             blocks.append(TableBlock(self_table))
         if "conclusion" in roles and category_table is not None:
-            blocks += [Paragraph("各项指标得分情况如下：", drafted=True), TableBlock(category_table)]
+            if not any(isinstance(b, Paragraph) and "得分情况" in b.text for b in body):
+                blocks.append(Paragraph("各项指标得分情况如下：", drafted=True))
+            blocks.append(TableBlock(category_table))
             if charts:
-                blocks.append(_category_figure(settled))
+                figure = _category_figure(settled, notes)
+                if figure is not None:
+                    blocks.append(figure)
     if doc.kind is Kind.PROJECT:
         blocks += [Annex("附件1", self_table.title), TableBlock(self_table)]
     report = Report(report_title(doc), doc.unit, tuple(blocks),
-                    tuple(str(c) for c in settled.changes) + tuple(str(c) for c in corrections))
+                    tuple(str(c) for c in settled.changes) + tuple(str(c) for c in corrections) + tuple(notes))
     return Composed(report, settled, doc, settled.changes, corrections, tuple(unfinished))
 
 
-def _category_figure(settled: Settled) -> Figure:
-    from .charts import category_chart
+def _category_figure(settled: Settled, notes: list[str]) -> Figure | None:
+    """The category chart, or None (with a note) where no Chinese font is installed to draw it."""
+    from .charts import ChartError, category_chart
 
-    return Figure(category_chart(settled.card), "图1 各项指标得分与权重分值")
+    try:
+        return Figure(category_chart(settled.card), "图1 各项指标得分与权重分值")
+    except ChartError as exc:
+        notes.append(f"报告未附图表：{exc}")
+        return None
 
 
 __all__ = ["Composed", "compose", "report_title"]

@@ -43,8 +43,11 @@ def number(value: Decimal | int | None) -> str:
 
 
 def percent(value: Decimal | None) -> str:
-    """Percentage points with the % sign: 59.93%, 100%."""
-    return "" if value is None else f"{number(value)}%"
+    """Percentage points with the % sign, with the decimals the figure has: 59.93%, 21.50%, 100%."""
+    if value is None:
+        return ""
+    exponent = value.as_tuple().exponent
+    return f"{value:f}%" if isinstance(exponent, int) and exponent <= 0 else f"{number(value)}%"
 
 
 def as_written(value: Decimal | None) -> str:

@@ -47,8 +47,8 @@ def _number_format(cell: Cell) -> str | None:
     if cell.format == "money":
         return "0." + "0" * max(2, places(value.normalize()) if value is not None else 2)
     if cell.format == "percent":
-        if value is not None and value != value.to_integral_value():
-            return "0." + "0" * max(1, places(value.normalize())) + "%"
+        if value is not None and places(value):
+            return "0." + "0" * places(value) + "%"  # as written: 21.50% keeps its zero
         return "0.00%" if value is None else "0%"
     if cell.format in ("number", "integer") and value is not None:
         decimals = places(value.normalize()) if value != value.to_integral_value() else 0
