@@ -54,7 +54,7 @@ def test_docx_tables_hold_every_indicator(name: str) -> None:
     document = docx.Document(io.BytesIO(forms.render_docx(e)))
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert _leaf_names(e) <= cells
-    assert forms._report_title(e) in [p.text for p in document.paragraphs]
+    assert forms.report_title(e) in [p.text for p in document.paragraphs]
 
 
 @pytest.mark.parametrize("merged", [True, False])

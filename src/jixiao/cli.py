@@ -250,15 +250,8 @@ def import_command(file: Path, output: Path | None, as_json: bool) -> None:
     每个数字都记录来源（文件与行、工作表与单元格、或页码）；读不出的内容列为问题（R5xx），
     摘要写到标准错误输出。退出码：0 已导入；2 无法读取。
     """
-    imported = import_file(file)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    if not imported.ok:
-        err.print(f"[bold red]无法导入[/] {escape(str(file))}：", markup=True)
-        for problem in imported.problems:
-            err.print(f"  {problem}", markup=False)
-        sys.exit(2)
-    evaluation = imported.evaluation
-    assert evaluation is not None
+    imported, evaluation = _imported(file, err, "无法导入")
     text = dump_json(evaluation) if as_json or (output is not None and output.suffix.lower() == ".json") \
         else dump_yaml(evaluation)
     if output is None:
@@ -269,6 +262,18 @@ def import_command(file: Path, output: Path | None, as_json: bool) -> None:
         except OSError as exc:
             _fail(f"无法写入 {output}：{exc.strerror}")
     _print_import_summary(imported, err)
+
+
+def _imported(file: Path, err: Console, failure: str):  # noqa: ANN202 - (Imported, Evaluation)
+    """Read ``file`` in any format; print why and exit 2 when it cannot be read."""
+    imported = import_file(file)
+    if not imported.ok:
+        err.print(f"[bold red]{failure}[/] {escape(str(file))}：", markup=True)
+        for problem in imported.problems:
+            err.print(f"  {problem}", markup=False)
+        sys.exit(2)
+    assert imported.evaluation is not None
+    return imported, imported.evaluation
 
 
 def _print_import_summary(imported, err: Console) -> None:
@@ -362,14 +367,7 @@ def report_command(file: Path, output: Path, ruleset_id: str | None, draft_all: 
     except WriterError as exc:
         _fail(str(exc))
         return
-    imported = import_file(file)
-    if not imported.ok:
-        err.print(f"[bold red]无法读取[/] {escape(str(file))}：", markup=True)
-        for problem in imported.problems:
-            err.print(f"  {problem}", markup=False)
-        sys.exit(2)
-    evaluation = imported.evaluation
-    assert evaluation is not None
+    _, evaluation = _imported(file, err, "无法读取")
     try:
         rules = ruleset_for(evaluation, ruleset_id)
         if rules.kind is not evaluation.kind:

@@ -28,6 +28,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
 
 from .document import Amounts, Evaluation, IndicatorCategory, Kind, Section
+from .writers.model import Span
+from .writers.report import report_title
 
 __all__ = ["FORMATS", "Variant", "render", "render_docx", "render_pdf", "render_text", "render_xlsx"]
 
@@ -72,16 +74,6 @@ class Num(str):
         cell = super().__new__(cls, format(value, "f"))
         cell.value = value
         return cell
-
-
-@dataclass(frozen=True)
-class Span:
-    """A merged range: top-left cell (``row``, ``col``) and its size."""
-
-    row: int
-    col: int
-    rows: int = 1
-    cols: int = 1
 
 
 @dataclass(frozen=True)
@@ -370,13 +362,6 @@ def _apply_variant(grid: Grid, variant: Variant) -> Grid:
 # ------------------------------------------------------------------ the document
 
 
-def _report_title(e: Evaluation) -> str:
-    if e.kind is Kind.DEPARTMENT:
-        return f"{e.year}年度{e.unit}部门整体绩效自评报告"
-    assert e.project is not None
-    return f"{e.year}年度{e.project.name}项目绩效自评报告"
-
-
 def _heading(section: Section, top: bool) -> str:
     number, title = section.number, section.title
     if not number:
@@ -410,7 +395,7 @@ def _form_blocks(form: Form | None) -> list[Block]:
 def _blocks(e: Evaluation, variant: Variant) -> list[Block]:
     """The whole rendition as blocks: title, narrative, the form and the category table, seed-like."""
     form, scores = _form(e, variant), _category_form(e, variant)
-    blocks = [Block("title", _clean(_report_title(e)))]
+    blocks = [Block("title", _clean(report_title(e)))]
     if e.kind is Kind.DEPARTMENT and not e.narrative:
         blocks += _form_blocks(form)
         form = None
@@ -676,7 +661,7 @@ def render_pdf(e: Evaluation, variant: Variant = Variant()) -> bytes:
     buffer = io.BytesIO()
     margin = 15 * mm
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin,
-                                 bottomMargin=margin, title=_report_title(e))
+                                 bottomMargin=margin, title=report_title(e))
     story: list[object] = []
     for block in _blocks(e, variant):
         if block.grid is None:
