@@ -309,6 +309,9 @@ def _review_rows(out: Path) -> list[tuple]:
     book = load_workbook(out)
     rows = list(book["汇总"].iter_rows(min_row=2, values_only=True))
     assert book["汇总"].cell(2, 20).hyperlink.location or book["汇总"].cell(2, 20).hyperlink.target
+    grades = {row[0]: row[1] for row in book["等级分布"].iter_rows(min_row=2, values_only=True) if row[0]}
+    recomputed = [r[14] for r in rows if r[2] == "已读取" and r[14]]
+    assert grades["合计"] == len(recomputed) and grades["优"] == recomputed.count("优")
     return rows
 
 

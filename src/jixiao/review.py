@@ -8,6 +8,8 @@ never stops the batch, and neither does a crash in any one file.
 
 from __future__ import annotations
 
+import io
+
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -228,7 +230,33 @@ def write_workbook(results: list[Reviewed], out: str | Path) -> None:
             sheet.column_dimensions[get_column_letter(k)].width = width
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
+    _grade_sheet(book, results)
     book.save(out)
+
+
+def _grade_sheet(book, results: list[Reviewed]) -> None:  # noqa: ANN001 - openpyxl Workbook
+    """等级分布: how many files got each recomputed grade, as a table and (with a CJK font) a chart."""
+    from collections import Counter
+
+    from openpyxl.drawing.image import Image
+
+    from .writers.charts import ChartError, grade_chart
+
+    grades = Counter(r.grade for r in results if r.ok and r.grade)
+    ws = book.create_sheet("等级分布", 1)
+    ws.append(["等级（按规则重新计算）", "份数"])
+    order = ["优", "良", "中", "差"] + sorted(g for g in grades if g not in ("优", "良", "中", "差"))
+    for grade in order:
+        ws.append([grade, grades.get(grade, 0)])
+    ws.append(["合计", sum(grades.values())])
+    ws.column_dimensions["A"].width = 24
+    try:
+        png = grade_chart(grades, title=f"评价等级分布（{sum(grades.values())} 份）")
+    except ChartError as exc:
+        ws.append([])
+        ws.append([f"未附图表：{exc}"])
+        return
+    ws.add_image(Image(io.BytesIO(png)), "D2")
 
 
 def totals(results: list[Reviewed]) -> Iterator[tuple[str, int]]:
