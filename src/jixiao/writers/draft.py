@@ -201,8 +201,10 @@ def indicators(c: Context) -> list[Block]:
         if category.indicators:
             blocks.append(_p(head + _met_sentence(category.indicators)))
             blocks += [_p(text) for text in _unmet(c, category.indicators)]
-        else:
+        elif any(r.key == category.key and r.source == "budget_execution" for r in c.rules.categories):
             blocks.append(_p(head + _budget_sentence(c)))
+        else:
+            blocks.append(_p(head + (f"{category.note}。" if category.note else "")))
     if c.department and c.e.tasks:
         blocks.append(Heading(level, f"{len(c.card.categories) + 1}. 年度主要任务完成情况" if level == 3 else
                               f"（{cn(len(c.card.categories) + 1)}）年度主要任务完成情况"))
@@ -292,14 +294,16 @@ def _problem_items(c: Context) -> list[str]:
     out = []
     for item in card.explanations:
         given = f"原因及改进措施：{item.given.rstrip('。')}。" if item.given else "文档未说明原因。"
-        out.append(f"{item.reason.split('，须')[0]}。{given}")
+        where = item.where.rsplit("/", 1)[-1]
+        out.append(f"{where}：{item.reason.split('，须')[0]}。{given}")
+    explained = {"budget_execution_rate"} if any(item.where == "预算执行率" for item in card.explanations) else set()
     threshold = rules.budget_execution.explain_below
     for t in e.tasks:
         if t.rate is not None and t.rate < threshold and t.budget:
             out.append(f"{t.name.rstrip('：:')}{('（' + t.content + '）') if t.content else ''}预算执行率为"
                        f"{percent(t.rate)}，低于{number(threshold)}%。")
     for i in card.indicators:
-        if i.met is False and i.applicable:
+        if i.met is False and i.applicable and i.common not in explained:
             leaf = _leaf(c, i.path)
             reason = f"偏差原因及改进措施：{leaf.deviation.rstrip('。')}。" if leaf is not None and leaf.deviation \
                 else "文档未说明偏差原因。"
