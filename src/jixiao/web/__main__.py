@@ -1,0 +1,15 @@
+"""``python -m jixiao.web <command>``: Django's manage.py for the platform (migrate, createsuperuser, check …)."""
+
+import os
+import sys
+
+from django.core.management import execute_from_command_line
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
+    execute_from_command_line([sys.argv[0], *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Who may do what: every permission decision of the platform is made here.
+
+A person belongs to one bureau; unit editors (填报人) and leaders (单位负责人)
+also to one unit. Visibility comes first: a unit's people see only their unit's
+evaluations and a bureau's reviewers and administrators only the bureau's; an
+object that is not visible is *not found* (404), so its existence is not given
+away. Among visible objects, an action that is not allowed is *refused* (403)
+with the reason and who can help (approved → the bureau administrator reopens it;
+past the deadline → the administrator extends it; another unit's → not yours).
+Views call :func:`evaluation_for` (pages) or :func:`decide` (to show or hide a
+button); nothing else in the code decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from .evaluations.models import EDITABLE, IN_REVIEW, Evaluation, Status, display_name
+from .orgs.models import Membership, Notice, Role, Unit
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"  # change the document, upload evidence
+    SUBMIT = "submit"
+    REVIEW = "review"  # open the review page, comment
+    RETURN = "return"
+    APPROVE = "approve"
+    REOPEN = "reopen"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+def membership(user: Any) -> Membership | None:
+    """The person's place, or None (anonymous, or a login without a role)."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def visible(user: Any) -> QuerySet[Evaluation]:
+    """The evaluations ``user`` may see at all."""
+    m = membership(user)
+    if m is None:
+        return Evaluation.objects.none()
+    if Role(m.role).in_unit:
+        return Evaluation.objects.filter(unit_id=m.unit_id)
+    return Evaluation.objects.filter(bureau_id=m.bureau_id)
+
+
+def units_for(user: Any) -> QuerySet[Unit]:
+    """The units in which ``user`` may start an evaluation (their own unit, for unit people)."""
+    m = membership(user)
+    if m is None or not Role(m.role).in_unit:
+        return Unit.objects.none()
+    return Unit.objects.filter(pk=m.unit_id)
+
+
+def is_reviewer(user: Any) -> bool:
+    m = membership(user)
+    return m is not None and m.role in (Role.REVIEWER, Role.ADMIN)
+
+
+def _names(bureau_id: int, role: Role) -> str:
+    people = Membership.objects.filter(bureau_id=bureau_id, role=role).select_related("user")[:3]
+    return "、".join(p.user.get_full_name() or p.user.username for p in people) or "（未设置）"
+
+
+def _deadline(e: Evaluation) -> dt.date | None:
+    notice = Notice.objects.filter(bureau_id=e.bureau_id, year=e.year).only("deadline").first()
+    return notice.deadline if notice else None
+
+
+def decide(user: Any, action: Action, e: Evaluation, today: dt.date | None = None) -> Decision:
+    """Whether ``user`` may do ``action`` on ``e`` (assumed visible), and if not, why and who can help."""
+    m = membership(user)
+    if m is None:
+        return Decision(False, "请先登录")
+    role = Role(m.role)
+    mine = role.in_unit and m.unit_id == e.unit_id
+    ours = m.bureau_id == e.bureau_id
+    if not (mine or (not role.in_unit and ours)):
+        return Decision(False, "这不是您单位的自评，您无权查看或操作")
+    if action is Action.VIEW:
+        return ALLOW
+    if action in (Action.EDIT, Action.SUBMIT):
+        if not role.in_unit:
+            return Decision(False, "财政局人员不能修改或提交单位的自评；审核意见请通过“退回修改”提出")
+        if e.status == Status.APPROVED:
+            return Decision(False, f"该自评已审核通过，只读。如需修改，请联系财政局管理员（{_names(e.bureau_id, Role.ADMIN)}）重新打开")
+        if e.status in IN_REVIEW:
+            return Decision(False, f"该自评已提交，正在审核，不能修改。如需修改，请联系审核人（{_names(e.bureau_id, Role.REVIEWER)}）退回")
+        if action is Action.SUBMIT:
+            if role is not Role.LEADER:
+                leaders = Membership.objects.filter(unit_id=e.unit_id, role=Role.LEADER).select_related("user")[:3]
+                names = "、".join(p.user.get_full_name() or p.user.username for p in leaders) or "（未设置）"
+                return Decision(False, f"只有单位负责人可以提交自评；请联系本单位负责人（{names}）提交")
+            deadline = _deadline(e)
+            today = today or timezone.localdate()
+            if e.status == Status.DRAFT and deadline is not None and today > deadline:
+                return Decision(False, f"已过提交截止日期（{deadline:%Y年%m月%d日}）。如需延期，请联系财政局管理员"
+                                       f"（{_names(e.bureau_id, Role.ADMIN)}）")
+        return ALLOW
+    if action in (Action.REVIEW, Action.RETURN, Action.APPROVE):
+        if role.in_unit:
+            return Decision(False, "只有财政局审核人可以审核自评")
+        if action is not Action.REVIEW and e.status not in IN_REVIEW:
+            return Decision(False, f"该自评当前状态为“{e.get_status_display()}”，不在审核中，不能退回或通过")
+        return ALLOW
+    if action is Action.REOPEN:
+        if role is not Role.ADMIN:
+            return Decision(False, f"只有财政局管理员（{_names(e.bureau_id, Role.ADMIN)}）可以重新打开已通过的自评")
+        if e.status != Status.APPROVED:
+            return Decision(False, "只有已通过的自评需要重新打开")
+        return ALLOW
+    return Decision(False, "未知的操作")
+
+
+def evaluation_for(request: HttpRequest, pk: int, action: Action, queryset: QuerySet | None = None) -> Evaluation:
+    """The evaluation ``pk`` if ``request.user`` may do ``action`` on it.
+
+    Raises Http404 when it is not visible to the user (another unit's or bureau's,
+    or none), PermissionDenied with the reason when it is visible but the action
+    is not allowed.
+    """
+    qs = visible(request.user) if queryset is None else queryset & visible(request.user)
+    try:
+        e = qs.get(pk=pk)
+    except Evaluation.DoesNotExist:
+        raise Http404("没有找到这份自评") from None
+    decision = decide(request.user, action, e)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    return e
+
+
+def allowed_actions(user: Any, e: Evaluation) -> dict[str, Decision]:
+    """Every action's decision, for the page to show buttons or the reason they are missing."""
+    return {a.value: decide(user, a, e) for a in Action}
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the person's membership and role."""
+    m = membership(getattr(request, "user", None))
+    return {"membership": m, "is_reviewer": m is not None and m.role in (Role.REVIEWER, Role.ADMIN),
+            "user_display": display_name(request.user) if m else ""}
+
+
+__all__ = ["ALLOW", "EDITABLE", "Action", "Decision", "allowed_actions", "decide", "evaluation_for",
+           "is_reviewer", "membership", "units_for", "visible"]

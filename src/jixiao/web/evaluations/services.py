@@ -1,0 +1,226 @@
+"""What the pages do to evaluations, as functions: create, save with optimistic locking, the workflow's
+transitions, comments, justifications and files. Views stay thin; tests and the demo loader call these."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jixiao import editing
+from jixiao.document import Kind as DocKind
+from jixiao.editing import Analysis, FieldChange
+
+from ..orgs.models import Project, Unit
+from .models import EDITABLE, IN_REVIEW, Attachment, Comment, Evaluation, Justification, Status, Transition, Version
+
+
+class ServiceError(Exception):
+    """An action that cannot be done, with a message for the person who tried."""
+
+
+def summary_fields(analysis: Analysis) -> dict[str, Any]:
+    """The indexed summary columns of an evaluation, from its analysis."""
+    s = analysis.summary()
+    rules = analysis.rules
+    return {"total": s["total"], "grade": s["grade"], "errors": s["errors"], "warnings": s["warnings"],
+            "infos": s["infos"], "budget": s["budget"], "executed": s["executed"],
+            "execution_rate": _capped(s["execution_rate"]), "ruleset": rules.id if rules else ""}
+
+
+def _capped(rate: Decimal | None) -> Decimal | None:
+    """Execution rate as stored: within the column's range (a typo of 10⁹% is still shown in the editor)."""
+    return None if rate is None else max(min(rate, Decimal("9999999")), Decimal("-9999999"))
+
+
+def _title(unit: Unit, project: Project | None, analysis: Analysis) -> str:
+    if project is not None:
+        return project.name
+    e = analysis.settled
+    return (e.project.name if e is not None and e.project else unit.name)[:200]
+
+
+def create(unit: Unit, data: dict[str, Any], user: Any, note: str, project: Project | None = None,
+           source: tuple[str, bytes, str] | None = None) -> tuple[Evaluation, Analysis]:
+    """Store a new evaluation of ``unit`` from document data (settled first), as version 1.
+
+    ``source`` (name, bytes, content type) keeps the file it was imported from.
+    Raises ServiceError when the data does not validate or the unit already has this evaluation.
+    """
+    analysis = editing.analyse(data)
+    if not analysis.ok:
+        raise ServiceError("；".join(f"{p['label'] or p['path']}：{p['message']}"
+                                    for p in analysis.to_json()["problems"]) or "文档无效")
+    e = analysis.settled
+    if e.kind is DocKind.PROJECT and project is None:
+        project, _ = Project.objects.get_or_create(unit=unit, name=e.project.name[:200])
+    doc = editing.document_json(e)
+    try:
+        with transaction.atomic():
+            record = Evaluation.objects.create(
+                bureau_id=unit.department.bureau_id, department_id=unit.department_id, unit=unit, project=project,
+                kind=e.kind.value, year=e.year, title=_title(unit, project, analysis), document=doc, version=1,
+                updated_by=user, **summary_fields(analysis))
+            Version.objects.create(evaluation=record, number=1, document=doc, saved_by=user, note=note[:500],
+                                   total=record.total, grade=record.grade, errors=record.errors)
+            if source is not None:
+                attach(record, Attachment.SOURCE, "", source[0], source[1], source[2], user)
+    except IntegrityError:
+        kind = "项目支出" if e.kind is DocKind.PROJECT else "部门整体支出"
+        what = f"项目「{project.name}」" if project else unit.name
+        raise ServiceError(f"{what}已有{e.year}年度{kind}绩效自评，请在原自评中修改，不要重复创建") from None
+    return record, analysis
+
+
+@dataclass
+class Saved:
+    """The outcome of a save: saved (new version), unchanged, conflict, invalid or refused."""
+
+    outcome: str
+    evaluation: Evaluation | None = None
+    analysis: Analysis | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    message: str = ""
+
+
+def save(record_id: int, data: Any, base_version: int, user: Any, note: str = "") -> Saved:
+    """Save a new version of the document, if nobody saved since ``base_version``.
+
+    The check and the write are one conditional UPDATE (``WHERE version = base``),
+    so of two racing saves exactly one wins on any database and the other gets a
+    conflict listing what the winner changed. Identical content makes no version.
+    """
+    analysis = editing.analyse(data)
+    if not analysis.ok:
+        return Saved("invalid", analysis=analysis, message="文档有不能保存的错误，请按提示修改")
+    doc = editing.document_json(analysis.settled)
+    current = Evaluation.objects.only("version", "document", "status").get(pk=record_id)
+    if current.version == base_version and current.document == doc:
+        return Saved("unchanged", current, analysis)
+    now = timezone.now()
+    with transaction.atomic():
+        won = Evaluation.objects.filter(pk=record_id, version=base_version, status__in=EDITABLE).update(
+            document=doc, version=F("version") + 1, updated_at=now, updated_by=user,
+            **summary_fields(analysis))
+        if won:
+            s = analysis.summary()
+            Version.objects.create(evaluation_id=record_id, number=base_version + 1, document=doc, saved_by=user,
+                                   note=note[:500], total=s["total"], grade=s["grade"], errors=s["errors"])
+    record = Evaluation.objects.get(pk=record_id)
+    if won:
+        return Saved("saved", record, analysis)
+    if record.status not in EDITABLE:
+        return Saved("refused", record, message=f"该自评当前状态为“{record.get_status_display()}”，不能修改")
+    base = Version.objects.filter(evaluation_id=record_id, number=base_version).only("document").first()
+    changes = editing.diff(base.document if base else None, record.document)
+    last = record.versions.select_related("saved_by").first()
+    who = _who(last.saved_by) if last else "他人"
+    return Saved("conflict", record, analysis, changes,
+                 f"保存被拒绝：您打开的是第{base_version}版，{who}已于{timezone.localtime(record.updated_at):%H:%M:%S}"
+                 f"保存了第{record.version}版。为免覆盖对方的修改，您的修改没有保存；请查看对方改了什么，载入最新版本后再改。")
+
+
+def _who(user: Any) -> str:
+    from .models import display_name
+
+    return display_name(user)
+
+
+def error_key(finding: dict[str, Any]) -> str:
+    """A stable key of an ``error`` finding, for its justification."""
+    raw = f"{finding['code']}|{finding.get('field') or ''}|{finding['message']}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:12]
+
+
+def errors_of(record: Evaluation) -> list[dict[str, Any]]:
+    """The current ``error`` findings of the stored document, each with its key."""
+    analysis = editing.analyse(record.document)
+    out = []
+    for f in analysis.to_json().get("findings", []):
+        if f["severity"] == "error":
+            out.append(f | {"key": error_key(f)})
+    return out
+
+
+def _move(record: Evaluation, action: str, sources: tuple[str, ...], target: Status, user: Any, reason: str,
+          version: int | None = None, **extra: Any) -> Transition:
+    """Move ``record`` from one of ``sources`` to ``target`` atomically and record it."""
+    filters: dict[str, Any] = {"pk": record.pk, "status__in": sources}
+    if version is not None:
+        filters["version"] = version
+    moved = Evaluation.objects.filter(**filters).update(status=target, updated_at=timezone.now(), **extra)
+    if not moved:
+        fresh = Evaluation.objects.get(pk=record.pk)
+        if version is not None and fresh.version != version:
+            raise ServiceError(f"提交期间内容已被修改（现为第{fresh.version}版），请刷新页面确认后再提交")
+        raise ServiceError(f"该自评当前状态为“{fresh.get_status_display()}”，不能执行此操作")
+    t = Transition.objects.create(evaluation=record, action=action, from_status=record.status, to_status=target,
+                                  actor=user, reason=reason, version=version or record.version)
+    record.refresh_from_db()
+    return t
+
+
+def submit(record: Evaluation, user: Any, version: int, reason: str, justifications: dict[str, str]) -> Transition:
+    """Submit (or resubmit after a return). Every ``error`` finding needs a written justification."""
+    errors = errors_of(record)
+    missing = [f for f in errors if not (justifications.get(f["key"]) or "").strip()]
+    if missing:
+        raise ServiceError(f"还有{len(missing)}个错误没有说明：提交含错误的自评，须逐条写明理由（如：{missing[0]['message'][:60]}…）")
+    target = Status.RESUBMITTED if record.status == Status.RETURNED else Status.SUBMITTED
+    with transaction.atomic():
+        t = _move(record, "submit", EDITABLE, target, user, reason, version, submitted_at=timezone.now(),
+                  submitted_version=version, previous_submitted_version=F("submitted_version"))
+        Justification.objects.bulk_create(
+            Justification(transition=t, code=f["code"], field=f.get("field") or "", message=f["message"],
+                          text=justifications[f["key"]].strip()) for f in errors)
+    return t
+
+
+def return_for_revision(record: Evaluation, user: Any, reason: str, comments: list[dict[str, str]]) -> Transition:
+    """Return a submitted evaluation with the reviewer's reason and comments on fields."""
+    comments = [c for c in comments if (c.get("text") or "").strip()]
+    if not reason.strip() and not comments:
+        raise ServiceError("退回须写明理由或至少一条字段意见")
+    with transaction.atomic():
+        t = _move(record, "return", IN_REVIEW, Status.RETURNED, user, reason)
+        Comment.objects.bulk_create(
+            Comment(evaluation=record, transition=t, field=str(c.get("field") or "")[:200],
+                    label=editing.label_for(str(c.get("field") or ""), record.document)[:300],
+                    text=c["text"].strip(), author=user) for c in comments)
+    return t
+
+
+def approve(record: Evaluation, user: Any, reason: str) -> Transition:
+    with transaction.atomic():
+        return _move(record, "approve", IN_REVIEW, Status.APPROVED, user, reason)
+
+
+def reopen(record: Evaluation, user: Any, reason: str) -> Transition:
+    if not reason.strip():
+        raise ServiceError("重新打开须写明理由")
+    with transaction.atomic():
+        return _move(record, "reopen", (Status.APPROVED,), Status.RETURNED, user, reason)
+
+
+def attach(record: Evaluation, purpose: str, path: str, name: str, data: bytes, content_type: str,
+           user: Any) -> Attachment:
+    """Keep a file with the evaluation, with its name, size, SHA-256, uploader and time."""
+    return Attachment.objects.create(
+        evaluation=record, purpose=purpose, path=path[:200], name=(name or "未命名")[:255], size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), content_type=(content_type or "")[:100], data=data,
+        uploaded_by=user)
+
+
+def submission_diff(record: Evaluation) -> list[FieldChange] | None:
+    """What changed between the previous submission and this one (None for a first submission)."""
+    if not record.previous_submitted_version or not record.submitted_version:
+        return None
+    docs = dict(Version.objects.filter(evaluation=record, number__in=[record.previous_submitted_version,
+                                                                        record.submitted_version])
+                .values_list("number", "document"))
+    return editing.diff(docs.get(record.previous_submitted_version), docs.get(record.submitted_version))

@@ -1,0 +1,98 @@
+"""The workflow: submit (with justifications for errors), the review page, return, approve, reopen."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ... import access
+from ...access import Action
+from ..services import ServiceError, approve as approve_record, errors_of, reopen as reopen_record
+from ..services import return_for_revision, submit as submit_record
+from .pages import editor_context
+
+
+@login_required
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm and submit: every ``error`` finding left needs a written justification."""
+    record = access.evaluation_for(request, pk, Action.SUBMIT)
+    errors = errors_of(record)
+    problem = ""
+    if request.method == "POST":
+        given = {f["key"]: request.POST.get(f"justify-{f['key']}", "") for f in errors}
+        try:
+            version = int(request.POST.get("version", ""))
+            submit_record(record, request.user, version, request.POST.get("reason", ""), given)
+        except ValueError:
+            problem = "缺少版本号，请刷新页面后再提交"
+        except ServiceError as exc:
+            problem = str(exc)
+        else:
+            messages.success(request, "已提交，等待财政局审核")
+            return redirect("editor", pk=pk)
+        for f in errors:
+            f["given"] = given.get(f["key"], "")
+    return render(request, "jixiao/submit.html", {"record": record, "errors": errors, "problem": problem},
+                  status=400 if problem else 200)
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review page: the figures with the findings beside them, the difference to the last submission,
+    field comments and the return / approve forms."""
+    record = access.evaluation_for(request, pk, Action.REVIEW)
+    context = editor_context(request, record, "review" if access.decide(request.user, Action.RETURN, record) else "view")
+    return render(request, "jixiao/review.html", context)
+
+
+def _comments(request: HttpRequest) -> list[dict[str, str]]:
+    try:
+        data = json.loads(request.POST.get("comments") or "[]")
+    except json.JSONDecodeError:
+        return []
+    return [{"field": str(c.get("field") or ""), "text": str(c.get("text") or "")}
+            for c in data if isinstance(c, dict)] if isinstance(data, list) else []
+
+
+@login_required
+@require_POST
+def return_(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.evaluation_for(request, pk, Action.RETURN)
+    try:
+        return_for_revision(record, request.user, request.POST.get("reason", ""), _comments(request))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("review", pk=pk)
+    messages.success(request, f"已退回「{record.title}」，单位将看到您的意见")
+    return redirect("queue")
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.evaluation_for(request, pk, Action.APPROVE)
+    try:
+        approve_record(record, request.user, request.POST.get("reason", ""))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("review", pk=pk)
+    messages.success(request, f"「{record.title}」已审核通过")
+    return redirect("queue")
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.evaluation_for(request, pk, Action.REOPEN)
+    try:
+        reopen_record(record, request.user, request.POST.get("reason", ""))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已重新打开，单位可以修改后重新提交")
+    return redirect("editor", pk=pk)

@@ -1,0 +1,34 @@
+"""Production settings: HTTPS only, secrets from the environment, no debug.
+
+``DJANGO_SETTINGS_MODULE=jixiao.web.settings_production``; needs
+``JIXIAO_SECRET_KEY`` and ``JIXIAO_ALLOWED_HOSTS`` (and normally ``DATABASE_URL``).
+``python -m jixiao.web check --deploy`` is clean with these.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .settings import *  # noqa: F403
+
+if not os.environ.get("JIXIAO_SECRET_KEY"):
+    raise ImproperlyConfigured("生产环境须设置环境变量 JIXIAO_SECRET_KEY（至少 50 个随机字符）")
+SECRET_KEY = os.environ["JIXIAO_SECRET_KEY"]
+DEBUG = False
+SECURE_SSL_REDIRECT = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
