@@ -27,7 +27,6 @@ def prepare(demo: bool = True, echo: Callable[[str], None] = print) -> None:
         echo(f"数据库：SQLite {database['NAME']}")
     else:
         echo(f"数据库：{database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}/{database.get('NAME')}")
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise looks there first
     call_command("migrate", interactive=False, verbosity=0)
     if demo:
         from .demo import load_demo, print_logins

@@ -115,7 +115,6 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic needed for `jixiao serve`
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

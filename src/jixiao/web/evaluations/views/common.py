@@ -17,16 +17,20 @@ def json_response(data: dict[str, Any], status: int = 200) -> JsonResponse:
 
 
 def json_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A JSON endpoint: login required, POST only, refusals and bad bodies as JSON with a Chinese message."""
+    """A JSON endpoint: login required, refusals as JSON with a Chinese message.
+
+    The view checks access first and the method after (:func:`require_post`), so a
+    request for another unit's object is 404 whatever its method.
+    """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return json_response({"ok": False, "message": "登录已过期，请重新登录（未保存的修改仍在页面上）"}, 401)
-        if request.method != "POST":
-            return json_response({"ok": False, "message": "只接受 POST 请求"}, 405)
         try:
             return view(request, *args, **kwargs)
+        except WrongMethod:
+            return json_response({"ok": False, "message": "只接受 POST 请求"}, 405)
         except Http404 as exc:
             return json_response({"ok": False, "message": str(exc) or "没有找到"}, 404)
         except PermissionDenied as exc:
@@ -48,3 +52,22 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
 
 class BadBody(Exception):
     pass
+
+
+class WrongMethod(Exception):
+    pass
+
+
+def require_post(request: HttpRequest) -> None:
+    """Called by a view *after* its access check: anything but POST is refused with 405."""
+    if request.method != "POST":
+        raise WrongMethod
+
+
+def post_only_page(request: HttpRequest) -> HttpResponse | None:
+    """For page views: a 405 response for anything but POST (after the access check), else None."""
+    if request.method != "POST":
+        from django.http import HttpResponseNotAllowed
+
+        return HttpResponseNotAllowed(["POST"])
+    return None

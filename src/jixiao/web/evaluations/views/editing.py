@@ -18,7 +18,7 @@ from ... import access
 from ...access import Action
 from ..models import Attachment, Evaluation, display_name
 from ..services import attach, save as save_document
-from .common import BadBody, json_body, json_response, json_view
+from .common import BadBody, json_body, json_response, json_view, require_post
 from .pages import evidence_json
 
 log = logging.getLogger("jixiao.web")
@@ -28,6 +28,7 @@ log = logging.getLogger("jixiao.web")
 def analyse(request: HttpRequest, pk: int) -> HttpResponse:
     """Figures and findings of the document as typed (nothing stored): the editor's live view."""
     access.evaluation_for(request, pk, Action.VIEW)
+    require_post(request)
     try:
         body = json_body(request)
     except BadBody as exc:
@@ -39,6 +40,7 @@ def analyse(request: HttpRequest, pk: int) -> HttpResponse:
 def save(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a new version; 409 with what changed when someone saved first, 400 when it does not validate."""
     access.evaluation_for(request, pk, Action.EDIT)
+    require_post(request)
     try:
         body = json_body(request)
         version = int(body.get("version"))
@@ -67,6 +69,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
 def upload_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach an evidence file (证明材料) to an indicator of the document."""
     record = access.evaluation_for(request, pk, Action.EDIT)
+    require_post(request)
     upload = request.FILES.get("file")
     path = (request.POST.get("path") or "").strip()
     if upload is None:

@@ -132,15 +132,17 @@ def editor_context(request: HttpRequest, record: Evaluation, mode: str) -> dict[
     """What the editor page needs: the document, its analysis, comments, evidence, rule sets, actions."""
     analysis = editing.analyse(record.document)
     diff = submission_diff(record) if mode == "review" else None
+    comments = _open_comments(record)
     data = {
         "document": record.document, "version": record.version, "analysis": analysis.to_json(),
-        "comments": [c.to_json() for c in _open_comments(record)], "evidence": _evidence(record),
+        "comments": [c.to_json() for c in comments], "evidence": _evidence(record),
         "rulesets": [{"id": r.id, "title": r.title, "kind": r.kind.value, "year": r.year}
                      for r in rulesets.available() if r.kind.value == record.kind],
         "previous": None if diff is None else {"changes": [c.to_json() for c in diff]},
     }
     actions = access.allowed_actions(request.user, record)
     return {"record": record, "mode": mode, "editor_data": data, "actions": actions, "analysis": analysis,
+            "comments": comments if record.status == Status.RETURNED else [],
             "diff": diff, "edit_refusal": actions["edit"].reason}
 
 

@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from ... import access
 from ...access import Action
 from ..services import ServiceError, approve as approve_record, errors_of, reopen as reopen_record
 from ..services import return_for_revision, submit as submit_record
+from .common import post_only_page
 from .pages import editor_context
 
 
@@ -60,9 +60,10 @@ def _comments(request: HttpRequest) -> list[dict[str, str]]:
 
 
 @login_required
-@require_POST
 def return_(request: HttpRequest, pk: int) -> HttpResponse:
     record = access.evaluation_for(request, pk, Action.RETURN)
+    if (refused := post_only_page(request)) is not None:
+        return refused
     try:
         return_for_revision(record, request.user, request.POST.get("reason", ""), _comments(request))
     except ServiceError as exc:
@@ -73,9 +74,10 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     record = access.evaluation_for(request, pk, Action.APPROVE)
+    if (refused := post_only_page(request)) is not None:
+        return refused
     try:
         approve_record(record, request.user, request.POST.get("reason", ""))
     except ServiceError as exc:
@@ -86,9 +88,10 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     record = access.evaluation_for(request, pk, Action.REOPEN)
+    if (refused := post_only_page(request)) is not None:
+        return refused
     try:
         reopen_record(record, request.user, request.POST.get("reason", ""))
     except ServiceError as exc:

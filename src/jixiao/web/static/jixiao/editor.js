@@ -404,12 +404,15 @@
     }
   }
 
-  function addItem(listPath, item, sectionIds) {
+  function addItem(listPath, item, sectionIds, focusSelector) {
     const list = listOf(listPath).slice();
     list.push(item);
     setAt(state.doc, listPath, list);
-    structureChanged(sectionIds, joinPath(listPath, list.length - 1));
+    structureChanged(sectionIds, joinPath(listPath, list.length - 1), focusSelector);
   }
+
+  // A new report section is named by its title, so the caret goes there (not to its number).
+  const TITLE_OF_SECTION = ':scope > .jx-nsec-head [data-kind][data-path$="title"]';
 
   function removeItem(listPath, index, what, sectionIds) {
     const list = listOf(listPath);
@@ -588,8 +591,8 @@
         h('td', { class: 'jx-act-col', rowspan: '2' }, rowActions(`${groupPath}.children`, k, leaves.length, what, ids))),
       h('tr', { class: 'jx-leaf-more' },
         h('td', { colspan: '7' }, h('div', { class: 'jx-leaf-texts' },
-          labelled('偏差原因分析及改进措施', control(`${p}.deviation`, `${label} 偏差原因分析及改进措施`, 'textarea', { rows: 1 })),
-          labelled('指标说明', control(`${p}.description`, `${label} 指标说明`, 'textarea', { rows: 1 })),
+          labelled('偏差原因分析及改进措施', control(`${p}.deviation`, `${label} 偏差原因分析及改进措施`, 'textarea', { rows: 1, placeholder: '偏差原因分析及改进措施' }), 'jx-compact'),
+          labelled('指标说明', control(`${p}.description`, `${label} 指标说明`, 'textarea', { rows: 1, placeholder: '指标说明' }), 'jx-compact'),
           h('div', { class: 'jx-ev-cell' }, evidenceButton)))));
   }
 
@@ -660,7 +663,7 @@
         control(`${p}.number`, `${name} 序号`, 'text', { placeholder: '序号' }),
         control(`${p}.title`, `${name} 标题`, 'text', { placeholder: '标题' }),
         rowActions(`${listPath}`, i, list.length, `章节「${name}」`, ids,
-          [button('＋ 小节', '添加小节', () => addItem(`${p}.sections`, { title: '', text: '' }, ids))])),
+          [button('＋ 小节', '添加小节', () => addItem(`${p}.sections`, { title: '', text: '' }, ids, TITLE_OF_SECTION))])),
       control(`${p}.text`, `${name} 正文`, 'textarea', { rows: 3 }),
       subs.length ? h('div', { class: 'jx-subsections' }, subs.map((_, k) => renderNarrativeSection(`${p}.sections`, subs, k, depth + 1, ids))) : null);
   }
@@ -671,7 +674,7 @@
     return section('narrative', '报告正文', 'narrative',
       list.map((_, i) => renderNarrativeSection('narrative', list, i, 0, ids)),
       list.length ? null : h('p', { class: 'jx-empty', text: '尚无章节。' }),
-      h('div', { class: 'jx-toolbar jx-edit-only' }, button('＋ 添加章节', '添加章节', () => addItem('narrative', { title: '', text: '' }, ids))));
+      h('div', { class: 'jx-toolbar jx-edit-only' }, button('＋ 添加章节', '添加章节', () => addItem('narrative', { title: '', text: '' }, ids, TITLE_OF_SECTION))));
   }
 
   function leafList() {
@@ -914,7 +917,7 @@
     const sig = JSON.stringify(content.sig);
     if (slot.dataset.sig === sig) return;
     slot.dataset.sig = sig;
-    slot.replaceChildren(...[content.nodes].flat().filter(Boolean));
+    slot.replaceChildren(...[content.nodes].flat(Infinity).filter(Boolean));
   }
 
   function focusLink(path, text, extraClass = '') {
