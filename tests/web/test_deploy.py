@@ -1,0 +1,46 @@
+"""Production settings: ``check --deploy`` is clean; they refuse to start without a secret key;
+``jixiao serve`` migrates an empty database and loads the demo bureau."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+
+def _check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("JIXIAO_", "DJANGO_", "DATABASE_URL"))}
+    return subprocess.run([sys.executable, "-m", "jixiao.web", "check", "--deploy", "--fail-level", "WARNING"],
+                          env=base | {"DJANGO_SETTINGS_MODULE": "jixiao.web.settings_production"} | env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
+    result = _check({"JIXIAO_SECRET_KEY": secrets.token_urlsafe(60), "JIXIAO_ALLOWED_HOSTS": "jixiao.example.gov.cn",
+                     "JIXIAO_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _check({"JIXIAO_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0 and "JIXIAO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_demo_bureau_loads_once_with_a_login_per_role():
+    from django.contrib.auth import authenticate
+
+    from jixiao.web.demo import DEMO_PASSWORD, load_demo
+    from jixiao.web.evaluations.models import Evaluation
+
+    logins = load_demo()
+    roles = {login.role.value for login in logins}
+    assert roles == {"editor", "leader", "reviewer", "admin"}
+    assert Evaluation.objects.count() == 4
+    assert set(Evaluation.objects.values_list("status", flat=True)) == {"draft", "submitted"}
+    assert authenticate(username=logins[0].username, password=DEMO_PASSWORD) is not None
+    assert load_demo() == []  # only into an empty database
