@@ -115,6 +115,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic needed for `jixiao serve`
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

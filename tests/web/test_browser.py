@@ -1,0 +1,206 @@
+"""The whole cycle in a real Chromium (Debian's ``chromium`` driven by Playwright, no browser download):
+a unit editor imports seed 004's text, corrects one figure and sees the score and findings change; the
+leader submits; the reviewer returns it with a comment on a field; the editor fixes it, the leader
+resubmits; the reviewer approves; the .docx downloads.
+
+``JIXIAO_SCREENSHOTS=DIR`` keeps screenshots of the editor and the review page (the README's images).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import PASSWORD, ROOT, make_world, need
+
+CHROMIUM = os.environ.get("JIXIAO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SEED_004 = ROOT.parent / "shared" / "seeds" / "004_52fd4d4ea27a25a3.txt"
+
+
+@pytest.fixture
+def browser():  # noqa: ANN201
+    if not Path(CHROMIUM).exists():
+        need("chromium", "apt-get install chromium（或设置 JIXIAO_CHROMIUM 为浏览器路径）")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need("chromium", "pip install playwright（只用其驱动，不下载浏览器）")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM is used beside Playwright's event loop
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _report_text() -> tuple[str, bytes]:
+    """Seed 004's text when the seeds are here; else example 004 drawn as the same official forms."""
+    if SEED_004.exists():
+        return "004.txt", SEED_004.read_bytes()
+    from jixiao.forms import render_text
+    from jixiao.native import load_file
+
+    [path] = sorted((ROOT / "examples").glob("004-*.yaml"))
+    return "004.txt", render_text(load_file(path).evaluation).encode("utf-8")
+
+
+class Session:
+    """One person's browser context on the live server."""
+
+    def __init__(self, browser, base: str, username: str) -> None:  # noqa: ANN001
+        self.context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True,
+                                           locale="zh-CN")
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.base = base
+        self.page.goto(base + "/accounts/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        if re.fullmatch(r"/evaluations/\d+/(review/)?", path):
+            self.page.wait_for_selector("body[data-editor-ready='1']", timeout=15000)
+
+    def settled(self) -> None:
+        """Wait until the editor has no analysis in flight and nothing left to save."""
+        self.page.wait_for_function(
+            "() => { const e = document.getElementById('editor');"
+            " return !e.dataset.analysing && e.dataset.saveState === 'saved'; }", timeout=20000)
+
+    def total(self) -> str:
+        return self.page.locator(".jx-score-total").inner_text().strip()
+
+    def codes(self) -> list[str]:
+        state = self.page.evaluate("() => window.jixiaoEditor.state()")
+        return sorted(f["code"] for f in (state.get("analysis") or {}).get("findings", []))
+
+    def shot(self, name: str) -> None:
+        folder = os.environ.get("JIXIAO_SCREENSHOTS")
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(Path(folder) / name))
+
+    def close(self) -> None:
+        assert not self.errors, self.errors
+        self.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_correct_submit_return_resubmit_approve_download(live_server, browser, tmp_path):
+    from jixiao.web.evaluations.models import Evaluation
+
+    world = make_world()
+    Evaluation.objects.filter(pk=world.eval_a.pk).delete()  # the unit starts its 2021 evaluation by import
+    base = live_server.url
+
+    # 1. The unit editor imports the report's text.
+    alice = Session(browser, base, "alice")
+    alice.open("/evaluations/new/")
+    alice.page.check("input[name=start][value=upload]")
+    name, raw = _report_text()
+    source = tmp_path / name
+    source.write_bytes(raw)
+    alice.page.set_input_files("input[name=file]", str(source))
+    alice.page.click("button[type=submit].primary")
+    alice.page.wait_for_selector("body[data-editor-ready='1']", timeout=20000)
+    record = Evaluation.objects.get(unit=world.unit_a, year=2021)
+    assert f"/evaluations/{record.pk}/" in alice.page.url
+    assert "已从「004.txt」导入" in alice.page.content()
+    before_total, before_codes = alice.total(), alice.codes()
+
+    # 2. Corrects one figure (the adjusted budget its own text gives) and sees score and findings change.
+    field = alice.page.locator("[data-path='budget.adjusted']")
+    field.fill("1209.35")
+    alice.page.wait_for_function(f"() => document.querySelector('.jx-score-total').textContent.trim() !== "
+                                 f"'{before_total}'", timeout=15000)
+    alice.settled()
+    assert alice.total() != before_total and alice.codes() != before_codes
+    assert "93.07" in alice.page.locator("output.derived[data-path='budget.rate']").inner_text()
+    alice.shot("web-editor.png")
+    record.refresh_from_db()
+    assert record.version == 2 and record.document["budget"]["adjusted"] == "1209.35"
+    assert str(record.execution_rate) == "93.07"
+    # The editor may not submit: the page says who can.
+    assert "只有单位负责人可以提交" in alice.page.inner_text("#submit-refusal")
+    alice.close()
+
+    # 3. The leader submits, justifying each error left.
+    anna = Session(browser, base, "anna")
+    anna.open(f"/evaluations/{record.pk}/")
+    anna.page.click("#submit-link")
+    for box in anna.page.locator("textarea[name^=justify-]").all():
+        box.fill("正文数字以预算情况表为准，已核对")
+    anna.page.click("#confirm-submit")
+    anna.page.wait_for_selector("#readonly-reason")
+    record.refresh_from_db()
+    assert record.status == "submitted"
+    anna.close()
+
+    # 4. The reviewer finds it in the queue and returns it with a comment on a field.
+    rita = Session(browser, base, "rita")
+    rita.open("/review/")
+    rita.page.click(f"#queue a[href='/evaluations/{record.pk}/review/']")
+    rita.page.wait_for_selector("body[data-editor-ready='1']")
+    assert rita.page.locator("#review-total").inner_text().strip() == str(record.total)
+    target = rita.page.locator("[data-path='goals.actual']")
+    target.focus()
+    rita.page.locator(".jx-annot-btn").click()
+    rita.page.fill(".jx-comment-text", "目标完成情况请写明具体数字")
+    rita.page.get_by_role("button", name="添加批注").click()
+    assert "目标完成情况请写明具体数字" in rita.page.input_value("#review-comments")
+    rita.page.fill("#return-form textarea[name=reason]", "请补充目标完成情况")
+    rita.shot("web-review.png")
+    rita.page.click("#return-button")
+    rita.page.wait_for_url(re.compile(r".*/review/$"))
+    record.refresh_from_db()
+    assert record.status == "returned"
+    assert record.comments.get().field == "goals.actual"
+
+    # 5. The editor sees the comment on the field, fixes it; the leader resubmits.
+    alice = Session(browser, base, "alice")
+    alice.open(f"/evaluations/{record.pk}/")
+    assert "目标完成情况请写明具体数字" in alice.page.inner_text("#returned-comments")
+    assert alice.page.locator("[data-path='goals.actual'].has-comment, .has-comment [data-path='goals.actual'],"
+                              " [data-path='goals.actual']").first.is_visible()
+    alice.page.locator("[data-path='goals.actual']").fill("全年完成会议服务 120 场，文件印发 860 件，保障到位")
+    alice.settled()
+    alice.close()
+    anna = Session(browser, base, "anna")
+    anna.open(f"/evaluations/{record.pk}/submit/")
+    for box in anna.page.locator("textarea[name^=justify-]").all():
+        box.fill("已核对")
+    anna.page.click("#confirm-submit")
+    anna.page.wait_for_selector("#readonly-reason")
+    record.refresh_from_db()
+    assert record.status == "resubmitted"
+    anna.close()
+
+    # 6. The reviewer sees what changed since the last submission and approves.
+    rita.open(f"/evaluations/{record.pk}/review/")
+    assert "120 场" in rita.page.inner_text("#submission-diff")
+    rita.page.click("#approve-button")
+    rita.page.wait_for_url(re.compile(r".*/review/$"))
+    record.refresh_from_db()
+    assert record.status == "approved"
+
+    # 7. The report downloads as .docx and reads back with the corrected figure.
+    rita.page.goto(base + f"/evaluations/{record.pk}/versions/")
+    with rita.page.expect_download() as info:
+        rita.page.evaluate(f"() => {{ const a = document.createElement('a'); a.href = "
+                           f"'/evaluations/{record.pk}/download/docx/'; document.body.append(a); a.click(); }}")
+    path = tmp_path / "report.docx"
+    info.value.save_as(path)
+    from jixiao.readers import read_file
+
+    back = read_file(path).evaluation
+    assert back is not None and back.budget.adjusted == record.budget
+    rita.close()
