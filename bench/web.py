@@ -567,6 +567,79 @@ def _bump(doc: dict[str, Any], path: list[Any], by: int) -> None:
         node[last] = str(Decimal(node[last]) + Decimal(by) / 100)
 
 
+# ---------------------------------------------------------------- CPU accounting (Linux /proc)
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def machine_busy() -> float:
+    """CPU seconds spent on anything but idle, all cores, since boot (0 where /proc/stat is missing)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return 0.0
+    return (sum(fields) - fields[3] - fields[4]) / TICK
+
+
+def process_cpu(pid: int) -> float:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+class Meter:
+    """CPU used during a measurement by the server (gunicorn), the database (this database's backends),
+    this process (the clients) and everything else on the machine."""
+
+    def __init__(self, server_pid: int, database_url: str) -> None:
+        import psycopg
+
+        self.server_pid = server_pid
+        self.db = db_name(database_url)
+        try:
+            self.conn = psycopg.connect(admin_url(database_url), autocommit=True, connect_timeout=5)
+        except psycopg.OperationalError:
+            self.conn = None
+
+    def _backends(self) -> list[int]:
+        if self.conn is None:
+            return []
+        return [r[0] for r in self.conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.db,))]
+
+    def snapshot(self) -> dict[str, Any]:
+        server = [self.server_pid, *children(self.server_pid)]
+        db = self._backends()
+        return {"machine": machine_busy(), "client": time.process_time(),
+                "server": {p: process_cpu(p) for p in server}, "db": {p: process_cpu(p) for p in db}}
+
+    @staticmethod
+    def used(before: dict[str, Any], after: dict[str, Any]) -> dict[str, float]:
+        """CPU seconds per part between two snapshots (a process that started in between counts from 0)."""
+        part = {k: sum(v - before[k].get(p, 0.0) for p, v in after[k].items()) for k in ("server", "db")}
+        part["client"] = after["client"] - before["client"]
+        part["other"] = max(0.0, after["machine"] - before["machine"] - sum(part.values()))
+        return part
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
 # ---------------------------------------------------------------- measuring
 
 @dataclass
@@ -578,22 +651,24 @@ class Result:
     wall: float
     problems: dict[str, int]
     cut: bool  # stopped by the time limit
-    client_cpu: float  # CPU seconds of this process (the client threads) during the measurement
+    cpu: dict[str, float]  # CPU seconds during the measurement: server, db, client, other
 
     def row(self) -> list[str]:
         lat = sorted(self.latencies)
         n = len(lat)
         if not n:
-            return [self.name, str(self.clients), "0", str(self.errors), "-", "-", "-", "-", "-", "-"]
+            return [self.name, str(self.clients), "0", str(self.errors)] + ["-"] * 7
         p = lambda q: lat[min(n - 1, max(0, math.ceil(q * n) - 1))] * 1000  # noqa: E731  nearest rank
         p95 = p(0.95)
         return [self.name, str(self.clients), f"{n}{'*' if self.cut else ''}", str(self.errors), f"{p(0.50):.1f}",
-                f"{p95:.1f}", f"{lat[-1] * 1000:.1f}", f"{n / self.wall:.1f}", f"{self.client_cpu / self.wall * 100:.0f}%",
+                f"{p95:.1f}", f"{lat[-1] * 1000:.1f}", f"{n / self.wall:.1f}",
+                f"{(self.cpu.get('server', 0) + self.cpu.get('db', 0)) / (n + self.errors) * 1000:.1f}",
+                "/".join(f"{self.cpu.get(k, 0) / self.wall * 100:.0f}" for k in ("server", "db", "client", "other")),
                 "yes" if p95 <= TARGET_MS else "NO"]
 
 
 def measure(name: str, actors: list[Any], call: Callable[[Any], tuple[int, float, str]], requests: int,
-            time_limit: float) -> Result:
+            time_limit: float, meter: Meter | None = None) -> Result:
     """``requests`` calls shared by the actors, one thread each, started together; stop early at ``time_limit``."""
     lock = threading.Lock()
     left = [requests]
@@ -628,13 +703,13 @@ def measure(name: str, actors: list[Any], call: Callable[[Any], tuple[int, float
         t.start()
     deadline[0] = time.perf_counter() + time_limit
     start = time.perf_counter()
-    cpu = time.process_time()
+    before = meter.snapshot() if meter else None
     barrier.wait()
     for t in threads:
         t.join(time_limit + 180)
     wall = time.perf_counter() - start
-    return Result(name, len(actors), latencies, sum(problems.values()), wall, problems, cut[0],
-                  time.process_time() - cpu)
+    cpu = Meter.used(before, meter.snapshot()) if meter else {}
+    return Result(name, len(actors), latencies, sum(problems.values()), wall, problems, cut[0], cpu)
 
 
 def page(path: str) -> Callable[[Client], tuple[int, float, str]]:
@@ -770,11 +845,13 @@ def main() -> None:
 
     server = Server(env, Path(data_dir) / "gunicorn.log")
     results: list[Result] = []
+    reviewers = [Client(server.port) for _ in range(need)]
+    editors = [Editor(Client(server.port), pk) for _, pk in chosen]
+    meter = None
     try:
         server.wait()
+        meter = Meter(server.proc.pid, args.database_url)
         t_login = time.perf_counter()
-        reviewers = [Client(server.port) for _ in range(need)]
-        editors = [Editor(Client(server.port), pk) for _, pk in chosen]
         login_times = log_in(reviewers + [e.client for e in editors],
                              ["reviewer"] * need + [f"editor-{codes[u]}" for u, _ in chosen])
         for e in editors:
@@ -795,14 +872,23 @@ def main() -> None:
         warm = min(8, need)
         for name, actors, call in endpoints:  # every worker process imports, loads rule sets, fills caches
             measure(name, actors[:warm], call, 4 * warm, args.time_limit)
+        before = meter.snapshot()
+        time.sleep(3)
+        idle = Meter.used(before, meter.snapshot())
+        others = idle["other"] / 3 * 100
+        print(f"before measuring, other processes on this machine used {others:.0f}% of a core "
+              f"(of {(os.cpu_count() or 1) * 100}%)" + ("  ← the machine is busy: figures will be worse than alone"
+                                                         if others > 25 else ""), flush=True)
         for clients in sorted(set(args.clients)):
             for name, actors, call in endpoints:
-                r = measure(name, actors[:clients], call, args.requests, args.time_limit)
+                r = measure(name, actors[:clients], call, args.requests, args.time_limit, meter)
                 results.append(r)
                 print(f"  {name:<45} {clients:>3} clients: {len(r.latencies)} requests, {r.errors} errors, "
                       f"p95 {Result.row(r)[5]} ms", flush=True)
     finally:
         server.stop()
+        if meter is not None:
+            meter.close()
 
     from jixiao.web.evaluations.models import Version
 
@@ -824,9 +910,12 @@ def main() -> None:
         print("generation: none (--reuse)")
     print(f"requests: at most {args.requests} per row, {args.time_limit:.0f} s at most per row (* = cut by the time "
           f"limit); latency = send to last byte of the body; target p95 ≤ {TARGET_MS:.0f} ms;\n"
-          "client CPU = CPU time of the benchmark's own client threads over the row's wall time (100% = one core)")
+          f"CPU ms/req = CPU of gunicorn and of this database's PostgreSQL backends per request; CPU % = share of one "
+          f"core ({(os.cpu_count() or 1) * 100}% = the whole machine) used by the server/database/these client "
+          "threads/any other process during the row")
     print()
-    header = ["endpoint", "clients", "requests", "errors", "p50 ms", "p95 ms", "max ms", "req/s", "client CPU", f"p95≤{TARGET_MS:.0f}"]
+    header = ["endpoint", "clients", "requests", "errors", "p50 ms", "p95 ms", "max ms", "req/s", "CPU ms/req",
+              "CPU % srv/db/cli/other", f"p95≤{TARGET_MS:.0f}"]
     print(table([r.row() for r in results], header))
     problems = [(r, k, v) for r in results for k, v in r.problems.items()]
     if problems:

@@ -29,4 +29,5 @@ urlpatterns = [
     path("evaluations/<int:pk>/reopen/", workflow.reopen, name="reopen"),
     path("attachments/<int:pk>/", editing.attachment, name="attachment"),
     path("review/", queue.queue, name="queue"),
+    path("bureau/", people.bureau, name="bureau"),
 ]
