@@ -85,7 +85,7 @@ class Analysis:
         card = self.card
         source = self.evaluation.model_dump(mode="json") if self.evaluation else {}
         data.update(
-            settled=document_json(self.settled),
+            settled=_with_category_weights(document_json(self.settled), card),
             changes=[{"path": c.path, "label": c.label, "before": c.before, "after": c.after, "reason": c.reason}
                      for c in self.changes],
             score={
@@ -103,6 +103,18 @@ class Analysis:
             counts=self.counts(),
         )
         return data
+
+
+def _with_category_weights(doc: dict[str, Any], card: Scorecard) -> dict[str, Any]:
+    """The rule set's weight beside each first-level indicator, for display where the document states none
+    (a project form prints no weight beside 产出指标; the editor still shows what the category weighs)."""
+    weights = {c.key: c.weight for c in card.categories}
+    level1 = {i.level1: i.category for i in card.indicators if i.category}
+    for category in doc.get("indicators") or []:
+        key = level1.get(category.get("name"))
+        if category.get("weight") is None and key in weights:
+            category["weight"] = format(weights[key], "f")
+    return doc
 
 
 def _text(value: Decimal | None) -> str | None:
