@@ -89,6 +89,14 @@ class Session:
             Path(folder).mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(Path(folder) / name))
 
+    def submit(self, record_id: int, justification: str) -> None:
+        """As the leader: open the submit page, justify every error left, confirm."""
+        self.open(f"/evaluations/{record_id}/submit/")
+        for box in self.page.locator("textarea[name^=justify-]").all():
+            box.fill(justification)
+        self.page.click("#confirm-submit")
+        self.page.wait_for_selector("#readonly-reason")
+
     def close(self) -> None:
         assert not self.errors, self.errors
         self.context.close()
@@ -136,11 +144,8 @@ def test_import_correct_submit_return_resubmit_approve_download(live_server, bro
     # 3. The leader submits, justifying each error left.
     anna = Session(browser, base, "anna")
     anna.open(f"/evaluations/{record.pk}/")
-    anna.page.click("#submit-link")
-    for box in anna.page.locator("textarea[name^=justify-]").all():
-        box.fill("正文数字以预算情况表为准，已核对")
-    anna.page.click("#confirm-submit")
-    anna.page.wait_for_selector("#readonly-reason")
+    assert anna.page.locator("#submit-link").is_visible()
+    anna.submit(record.pk, "正文数字以预算情况表为准，已核对")
     record.refresh_from_db()
     assert record.status == "submitted"
     anna.close()
@@ -175,11 +180,7 @@ def test_import_correct_submit_return_resubmit_approve_download(live_server, bro
     alice.settled()
     alice.close()
     anna = Session(browser, base, "anna")
-    anna.open(f"/evaluations/{record.pk}/submit/")
-    for box in anna.page.locator("textarea[name^=justify-]").all():
-        box.fill("已核对")
-    anna.page.click("#confirm-submit")
-    anna.page.wait_for_selector("#readonly-reason")
+    anna.submit(record.pk, "已核对")
     record.refresh_from_db()
     assert record.status == "resubmitted"
     anna.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from ... import access
 from ...access import Action
+from ..models import Evaluation
 from ..services import ServiceError, approve as approve_record, errors_of, reopen as reopen_record
 from ..services import return_for_revision, submit as submit_record
 from .common import post_only_page
@@ -59,43 +61,36 @@ def _comments(request: HttpRequest) -> list[dict[str, str]]:
             for c in data if isinstance(c, dict)] if isinstance(data, list) else []
 
 
-@login_required
-def return_(request: HttpRequest, pk: int) -> HttpResponse:
-    record = access.evaluation_for(request, pk, Action.RETURN)
+def _decide(request: HttpRequest, pk: int, action: Action, run: Callable[[Evaluation, str], object], done: str,
+            then: str, failed: str) -> HttpResponse:
+    """A reviewer's or administrator's decision: access first, POST only, then ``run`` with the reason."""
+    record = access.evaluation_for(request, pk, action)
     if (refused := post_only_page(request)) is not None:
         return refused
     try:
-        return_for_revision(record, request.user, request.POST.get("reason", ""), _comments(request))
+        run(record, request.POST.get("reason", ""))
     except ServiceError as exc:
         messages.error(request, str(exc))
-        return redirect("review", pk=pk)
-    messages.success(request, f"已退回「{record.title}」，单位将看到您的意见")
-    return redirect("queue")
+        return redirect(failed, pk=pk)
+    messages.success(request, done.format(title=record.title))
+    return redirect(then, pk=pk) if then != "queue" else redirect(then)
+
+
+@login_required
+def return_(request: HttpRequest, pk: int) -> HttpResponse:
+    comments = _comments(request)
+    return _decide(request, pk, Action.RETURN,
+                   lambda record, reason: return_for_revision(record, request.user, reason, comments),
+                   "已退回「{title}」，单位将看到您的意见", "queue", "review")
 
 
 @login_required
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    record = access.evaluation_for(request, pk, Action.APPROVE)
-    if (refused := post_only_page(request)) is not None:
-        return refused
-    try:
-        approve_record(record, request.user, request.POST.get("reason", ""))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-        return redirect("review", pk=pk)
-    messages.success(request, f"「{record.title}」已审核通过")
-    return redirect("queue")
+    return _decide(request, pk, Action.APPROVE, lambda record, reason: approve_record(record, request.user, reason),
+                   "「{title}」已审核通过", "queue", "review")
 
 
 @login_required
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    record = access.evaluation_for(request, pk, Action.REOPEN)
-    if (refused := post_only_page(request)) is not None:
-        return refused
-    try:
-        reopen_record(record, request.user, request.POST.get("reason", ""))
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已重新打开，单位可以修改后重新提交")
-    return redirect("editor", pk=pk)
+    return _decide(request, pk, Action.REOPEN, lambda record, reason: reopen_record(record, request.user, reason),
+                   "已重新打开「{title}」，单位可以修改后重新提交", "editor", "editor")
