@@ -96,3 +96,28 @@ def test_next_year_keeps_structure_and_targets_and_clears_results(doc004):
     assert all(not l.indicator.actual.raw for l in new_leaves)
     assert all(not s.text for s in a.settled.narrative) and a.settled.budget.adjusted is None
     assert [t.name for t in a.settled.tasks] == [t["name"] for t in doc004["tasks"]]
+
+
+@pytest.mark.parametrize("bad", ["1e999999", "9" * 400, "1e-999999", "0.000000000000000000001"])
+@pytest.mark.parametrize("path", [("budget", "adjusted"), ("budget", "executed"), ("tasks", 0, "budget"),
+                                  ("indicators", 1, "children", 0, "children", 0, "weight")])
+def test_an_impossible_number_is_a_problem_on_its_field_not_a_crash(doc004, bad, path):
+    node = doc004
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = bad
+    a = editing.analyse(doc004)
+    assert not a.ok
+    [problem] = a.problems
+    assert problem.path == ".".join(str(p) for p in path).replace(".0.", "[0].").replace(".1.", "[1].") \
+        or problem.path.endswith(str(path[-1]))
+    assert "数字过大" in problem.message or "小数位过多" in problem.message
+
+
+@pytest.mark.parametrize("bad", ["1e999999", "9" * 400, "1e-999999"])
+def test_an_impossible_actual_value_does_not_crash_scoring(doc004, bad):
+    leaves = [leaf for c in doc004["indicators"] for g in c["children"] for leaf in g["children"]]
+    leaves[-1]["actual"] = bad
+    leaves[-2]["target"] = f"≥{bad}"
+    a = editing.analyse(doc004)
+    assert a.ok and a.card.total is not None

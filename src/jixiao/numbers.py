@@ -27,17 +27,40 @@ class RoundingMode(StrEnum):
 _MODES = {RoundingMode.TRUNCATE: ROUND_DOWN, RoundingMode.HALF_UP: ROUND_HALF_UP}
 
 
+MAX_INTEGER_DIGITS = 15
+"""No figure of a self-evaluation reaches 10¹⁵ (万元, 元, counts or points): beyond it is a typo or an attack."""
+MAX_DECIMAL_PLACES = 10
+"""Nor has one more than 10 decimal places (an amount in 元 to the fen, in 万元, has 6)."""
+
+
+def in_range(value: Decimal) -> bool:
+    """Whether a finite input figure is within what a document can hold (see the two limits above).
+
+    Keeps every later division and rounding inside the decimal context's 28 digits.
+    """
+    if not value:
+        return True
+    return value.adjusted() < MAX_INTEGER_DIGITS and value.as_tuple().exponent >= -MAX_DECIMAL_PLACES
+
+
+def in_magnitude(value: Decimal) -> bool:
+    """Whether a number read from text (a target or actual value) is of a size a document can mean:
+    below 10¹⁵ and, unless zero, above 10⁻²⁰. Its decimals are not limited (computed rates have many)."""
+    return not value or -20 < value.adjusted() < MAX_INTEGER_DIGITS
+
+
 def D(value: object) -> Decimal:
     """Convert ``value`` (str, int or Decimal; never float) to Decimal.
 
-    Raises ValueError with a readable message for anything else.
+    Raises ValueError with a readable message for anything else, and for a figure
+    outside what a document can hold (:func:`in_range`).
     """
     if isinstance(value, Decimal):
-        return value
+        return _checked(value) if value.is_finite() else _not_finite(value)
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError(f"不接受浮点数或布尔值：{value!r}")
     if isinstance(value, int):
-        return Decimal(value)
+        return _checked(Decimal(value))
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("，", "").replace(" ", "")
         try:
@@ -46,8 +69,20 @@ def D(value: object) -> Decimal:
             raise ValueError("不是数字") from None
         if not result.is_finite():
             raise ValueError("不是有限数字")
-        return result
+        return _checked(result)
     raise ValueError(f"不是数字（实际为{type(value).__name__}）")
+
+
+def _not_finite(value: Decimal) -> Decimal:
+    raise ValueError("不是有限数字")
+
+
+def _checked(value: Decimal) -> Decimal:
+    if in_range(value):
+        return value
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise ValueError(f"数字过大（整数部分超过{MAX_INTEGER_DIGITS}位）")
+    raise ValueError(f"小数位过多（超过{MAX_DECIMAL_PLACES}位）")
 
 
 def round_to(value: Decimal, decimals: int, mode: RoundingMode) -> Decimal:

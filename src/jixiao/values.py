@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
 
-from .numbers import fmt
+from .numbers import fmt, in_magnitude
 
 __all__ = ["Comparator", "ValueKind", "Grade", "Value", "parse_value", "format_value"]
 
@@ -160,7 +160,7 @@ def _decimal(text: str) -> Decimal | None:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    return value if value.is_finite() and in_magnitude(value) else None
 
 
 def _split_comparator(text: str) -> tuple[Comparator | None, str]:
