@@ -177,6 +177,14 @@ def test_import_correct_submit_return_resubmit_approve_download(live_server, bro
     assert alice.page.locator("[data-path='goals.actual'].has-comment, .has-comment [data-path='goals.actual'],"
                               " [data-path='goals.actual']").first.is_visible()
     alice.page.locator("[data-path='goals.actual']").fill("全年完成会议服务 120 场，文件印发 860 件，保障到位")
+    # Downloading at once saves first: the report has what is on screen.
+    with alice.page.expect_download() as info:
+        alice.page.click("a[data-download='docx']")
+    docx = tmp_path / "draft.docx"
+    info.value.save_as(docx)
+    import zipfile
+
+    assert "860 件" in zipfile.ZipFile(docx).read("word/document.xml").decode()
     alice.settled()
     alice.close()
     anna = Session(browser, base, "anna")

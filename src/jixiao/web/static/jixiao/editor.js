@@ -1593,6 +1593,20 @@
     analyse: () => runAnalyse(),
   };
 
+  /**
+   * Downloads (report, tables) are written from the saved version: unsaved edits are
+   * saved first, so what is downloaded is what is on screen. A refused save (conflict,
+   * invalid) keeps the user on the page, where the editor says why.
+   */
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a[data-download]');
+    if (!link || !editable() || !dirty()) return;
+    event.preventDefault();
+    save().then((result) => {
+      if (result && result.ok !== false && !dirty()) window.location.href = link.href;
+    });
+  });
+
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })();
