@@ -110,6 +110,7 @@ def test_evidence_is_kept_with_name_size_hash_uploader(world, client_for):
     assert data["ok"]
     [row] = data["evidence"]
     assert row["name"] == "会议纪要.pdf" and row["size"] == 17 and row["path"] == path and "Alice" in row["uploaded_by"]
+    assert row["label"].startswith("绩效指标 › 产出指标")
     import hashlib
 
     assert row["sha256"] == hashlib.sha256(b"%PDF-1.4 evidence").hexdigest()
@@ -188,3 +189,13 @@ def test_example_documents_round_trip_through_the_editor(world, client_for):
     response = _post(client, f"/evaluations/{world.eval_c.pk}/save/", {"document": doc, "version": 1})
     assert response.status_code == 200 and response.json()["analysis"]["score"]["total"] == "95.58"
     assert ROOT.joinpath("examples").is_dir()
+
+
+def test_text_from_a_document_is_never_markup(world, client_for):
+    doc = copy.deepcopy(world.eval_a.document)
+    doc["goals"]["target"] = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    client = client_for(world.alice)
+    assert _post(client, f"/evaluations/{world.eval_a.pk}/save/", {"document": doc, "version": 1}).status_code == 200
+    for url in (f"/evaluations/{world.eval_a.pk}/", f"/evaluations/{world.eval_a.pk}/versions/compare/?a=1&b=2"):
+        body = client.get(url).content.decode()
+        assert "<script>alert" not in body and "<img src=x" not in body

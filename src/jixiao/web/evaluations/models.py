@@ -177,7 +177,8 @@ class Attachment(models.Model):
     EVIDENCE, SOURCE = "evidence", "source"
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="attachments")
     purpose = models.CharField("用途", max_length=10, choices=[(EVIDENCE, "证明材料"), (SOURCE, "导入的原始文件")])
-    path = models.CharField("指标", max_length=200, blank=True)
+    path = models.CharField("指标位置", max_length=200, blank=True)
+    label = models.CharField("指标", max_length=300, blank=True, help_text="上传时该位置的指标名称（行移动后仍可辨认）")
     name = models.CharField("文件名", max_length=255)
     size = models.PositiveBigIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)

@@ -211,7 +211,8 @@ def attach(record: Evaluation, purpose: str, path: str, name: str, data: bytes, 
            user: Any) -> Attachment:
     """Keep a file with the evaluation, with its name, size, SHA-256, uploader and time."""
     return Attachment.objects.create(
-        evaluation=record, purpose=purpose, path=path[:200], name=(name or "未命名")[:255], size=len(data),
+        evaluation=record, purpose=purpose, path=path[:200], label=editing.label_for(path, record.document)[:300] if path else "",
+        name=(name or "未命名")[:255], size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), content_type=(content_type or "")[:100], data=data,
         uploaded_by=user)
 

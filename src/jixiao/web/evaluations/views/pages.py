@@ -115,7 +115,7 @@ def _evidence(record: Evaluation) -> list[dict[str, Any]]:
 
 
 def evidence_json(a: Attachment) -> dict[str, Any]:
-    return {"id": a.pk, "path": a.path, "name": a.name, "size": a.size, "sha256": a.sha256,
+    return {"id": a.pk, "path": a.path, "label": a.label, "name": a.name, "size": a.size, "sha256": a.sha256,
             "uploaded_by": display_name(a.uploaded_by), "uploaded_at": a.uploaded_at.isoformat(timespec="seconds"),
             "url": reverse("attachment", args=[a.pk])}
 
