@@ -355,8 +355,8 @@ def fill(specs: list[Spec], units: int, n_departments: int, workers: int) -> dic
     times["documents (generate, analyse, insert)"] = analysed_at - t0 - times["organisations and people"]
     t1 = time.perf_counter()
     with connections["default"].cursor() as cur:
-        cur.execute("ANALYZE")
-    times["ANALYZE"] = time.perf_counter() - t1
+        cur.execute("VACUUM ANALYZE")  # the visibility map lets the queue count read its index only
+    times["VACUUM ANALYZE"] = time.perf_counter() - t1
     times["total"] = time.perf_counter() - t0
     return times
 

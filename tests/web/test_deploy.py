@@ -44,3 +44,19 @@ def test_the_demo_bureau_loads_once_with_a_login_per_role():
     assert set(Evaluation.objects.values_list("status", flat=True)) == {"draft", "submitted"}
     assert authenticate(username=logins[0].username, password=DEMO_PASSWORD) is not None
     assert load_demo() == []  # only into an empty database
+
+
+@pytest.mark.django_db
+def test_reanalyse_refreshes_stored_figures(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from jixiao.web.evaluations.models import Evaluation
+
+    Evaluation.objects.update(total=None, grade="", errors=0, analysis=None)
+    out = StringIO()
+    call_command("reanalyse", stdout=out)
+    assert "已重新计算 3 份自评" in out.getvalue()
+    record = Evaluation.objects.get(pk=world.eval_c.pk)
+    assert str(record.total) == "95.58" and record.grade == "优" and record.analysis["score"]["total"] == "95.58"

@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from .evaluations.models import EDITABLE, IN_REVIEW, Evaluation, Status, display_name
+from .evaluations.models import EDITABLE, HEAVY, IN_REVIEW, Evaluation, Status, display_name
 from .orgs.models import Membership, Notice, Role, Unit
 
 
@@ -83,18 +83,33 @@ def is_reviewer(user: Any) -> bool:
     return m is not None and m.role in (Role.REVIEWER, Role.ADMIN)
 
 
-def _names(bureau_id: int, role: Role) -> str:
-    people = Membership.objects.filter(bureau_id=bureau_id, role=role).select_related("user")[:3]
-    return "、".join(p.user.get_full_name() or p.user.username for p in people) or "（未设置）"
+def _people(memo: dict, role: Role, **where: Any) -> str:
+    """Up to three names of the people with ``role`` (in a bureau or a unit): who can help."""
+    key = (role, tuple(sorted(where.items())))
+    if key not in memo:
+        people = Membership.objects.filter(role=role, user__is_active=True, **where).select_related("user")[:3]
+        memo[key] = "、".join(p.user.get_full_name() or p.user.username for p in people) or "（未设置）"
+    return memo[key]
 
 
-def _deadline(e: Evaluation) -> dt.date | None:
-    notice = Notice.objects.filter(bureau_id=e.bureau_id, year=e.year).only("deadline").first()
-    return notice.deadline if notice else None
+def _names(bureau_id: int, role: Role, memo: dict | None = None) -> str:
+    return _people({} if memo is None else memo, role, bureau_id=bureau_id)
 
 
-def decide(user: Any, action: Action, e: Evaluation, today: dt.date | None = None) -> Decision:
-    """Whether ``user`` may do ``action`` on ``e`` (assumed visible), and if not, why and who can help."""
+def _deadline(e: Evaluation, memo: dict) -> dt.date | None:
+    key = ("deadline", e.bureau_id, e.year)
+    if key not in memo:
+        notice = Notice.objects.filter(bureau_id=e.bureau_id, year=e.year).only("deadline").first()
+        memo[key] = notice.deadline if notice else None
+    return memo[key]
+
+
+def decide(user: Any, action: Action, e: Evaluation, today: dt.date | None = None, memo: dict | None = None) -> Decision:
+    """Whether ``user`` may do ``action`` on ``e`` (assumed visible), and if not, why and who can help.
+
+    ``memo`` shares look-ups (names of who can help, the deadline) between decisions on one page.
+    """
+    memo = {} if memo is None else memo
     m = membership(user)
     if m is None:
         return Decision(False, "请先登录")
@@ -109,19 +124,18 @@ def decide(user: Any, action: Action, e: Evaluation, today: dt.date | None = Non
         if not role.in_unit:
             return Decision(False, "财政局人员不能修改或提交单位的自评；审核意见请通过“退回修改”提出")
         if e.status == Status.APPROVED:
-            return Decision(False, f"该自评已审核通过，只读。如需修改，请联系财政局管理员（{_names(e.bureau_id, Role.ADMIN)}）重新打开")
+            return Decision(False, f"该自评已审核通过，只读。如需修改，请联系财政局管理员（{_names(e.bureau_id, Role.ADMIN, memo)}）重新打开")
         if e.status in IN_REVIEW:
-            return Decision(False, f"该自评已提交，正在审核，不能修改。如需修改，请联系审核人（{_names(e.bureau_id, Role.REVIEWER)}）退回")
+            return Decision(False, f"该自评已提交，正在审核，不能修改。如需修改，请联系审核人（{_names(e.bureau_id, Role.REVIEWER, memo)}）退回")
         if action is Action.SUBMIT:
             if role is not Role.LEADER:
-                leaders = Membership.objects.filter(unit_id=e.unit_id, role=Role.LEADER).select_related("user")[:3]
-                names = "、".join(p.user.get_full_name() or p.user.username for p in leaders) or "（未设置）"
+                names = _people(memo, Role.LEADER, unit_id=e.unit_id)
                 return Decision(False, f"只有单位负责人可以提交自评；请联系本单位负责人（{names}）提交")
-            deadline = _deadline(e)
+            deadline = _deadline(e, memo)
             today = today or timezone.localdate()
             if e.status == Status.DRAFT and deadline is not None and today > deadline:
                 return Decision(False, f"已过提交截止日期（{deadline:%Y年%m月%d日}）。如需延期，请联系财政局管理员"
-                                       f"（{_names(e.bureau_id, Role.ADMIN)}）")
+                                       f"（{_names(e.bureau_id, Role.ADMIN, memo)}）")
         return ALLOW
     if action in (Action.REVIEW, Action.RETURN, Action.APPROVE):
         if role.in_unit:
@@ -131,21 +145,21 @@ def decide(user: Any, action: Action, e: Evaluation, today: dt.date | None = Non
         return ALLOW
     if action is Action.REOPEN:
         if role is not Role.ADMIN:
-            return Decision(False, f"只有财政局管理员（{_names(e.bureau_id, Role.ADMIN)}）可以重新打开已通过的自评")
+            return Decision(False, f"只有财政局管理员（{_names(e.bureau_id, Role.ADMIN, memo)}）可以重新打开已通过的自评")
         if e.status != Status.APPROVED:
             return Decision(False, "只有已通过的自评需要重新打开")
         return ALLOW
     return Decision(False, "未知的操作")
 
 
-def evaluation_for(request: HttpRequest, pk: int, action: Action, queryset: QuerySet | None = None) -> Evaluation:
+def evaluation_for(request: HttpRequest, pk: int, action: Action, load: tuple[str, ...] = ()) -> Evaluation:
     """The evaluation ``pk`` if ``request.user`` may do ``action`` on it.
 
     Raises Http404 when it is not visible to the user (another unit's or bureau's,
     or none), PermissionDenied with the reason when it is visible but the action
-    is not allowed.
+    is not allowed. The JSON columns are fetched only when named in ``load``.
     """
-    qs = visible(request.user) if queryset is None else queryset & visible(request.user)
+    qs = visible(request.user).defer(*(c for c in HEAVY if c not in load))
     try:
         e = qs.get(pk=pk)
     except Evaluation.DoesNotExist:
@@ -158,7 +172,8 @@ def evaluation_for(request: HttpRequest, pk: int, action: Action, queryset: Quer
 
 def allowed_actions(user: Any, e: Evaluation) -> dict[str, Decision]:
     """Every action's decision, for the page to show buttons or the reason they are missing."""
-    return {a.value: decide(user, a, e) for a in Action}
+    memo: dict = {}
+    return {a.value: decide(user, a, e, memo=memo) for a in Action}
 
 
 def context(request: HttpRequest) -> dict[str, Any]:
@@ -176,6 +191,6 @@ def administered_bureau(user: Any):  # noqa: ANN201 - orgs.models.Bureau
     """The bureau ``user`` administers; PermissionDenied (with who can) for anyone else."""
     m = membership(user)
     if m is None or m.role != Role.ADMIN:
-        who = _names(m.bureau_id, Role.ADMIN) if m is not None else "财政局管理员"
+        who = _names(m.bureau_id, Role.ADMIN) if m is not None else "财政局管理员"  # noqa: the one look-up
         raise PermissionDenied(f"只有财政局管理员可以管理单位、人员和截止日期（本局管理员：{who}）")
     return m.bureau

@@ -32,6 +32,8 @@ class Status(models.TextChoices):
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 IN_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
+HEAVY = ("document", "analysis")
+"""The JSON columns: left out of queries that do not need them."""
 
 
 class Evaluation(models.Model):
@@ -40,6 +42,7 @@ class Evaluation(models.Model):
     ``document`` holds the native JSON of :class:`jixiao.document.Evaluation`,
     settled (every derived figure computed) on every save; the summary columns are
     taken from it on the same save, so lists sort and filter without reading JSON.
+    ``analysis`` is what the editor shows for it, computed on the same save.
     ``version`` is the optimistic lock: a save names the version it started from
     and is refused when another save came first.
     """
@@ -53,6 +56,7 @@ class Evaluation(models.Model):
     title = models.CharField("名称", max_length=200)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     document = models.JSONField("自评文档")
+    analysis = models.JSONField("分析结果", null=True, help_text="保存时的得分与审核发现（编辑器首屏直接使用）")
     version = models.PositiveIntegerField("版本", default=1)
     ruleset = models.CharField("评分规则", max_length=80, blank=True)
     total = models.DecimalField("自评得分", max_digits=7, decimal_places=2, null=True)
@@ -80,6 +84,9 @@ class Evaluation(models.Model):
         ]
         indexes = [
             models.Index(fields=["bureau", "status", "submitted_at"], name="queue_idx"),
+            # The queue's default view (in review, oldest first) read in index order, without a sort.
+            models.Index(fields=["bureau", "submitted_at", "id"], condition=Q(status__in=["submitted", "resubmitted"]),
+                         name="queue_in_review_idx"),
             models.Index(fields=["bureau", "department", "status"], name="queue_department_idx"),
             models.Index(fields=["unit", "year"], name="unit_year_idx"),
         ]

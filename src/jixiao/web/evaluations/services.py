@@ -17,7 +17,7 @@ from jixiao.document import Kind as DocKind
 from jixiao.editing import Analysis, FieldChange
 
 from ..orgs.models import Project, Unit
-from .models import EDITABLE, IN_REVIEW, Attachment, Comment, Evaluation, Justification, Status, Transition, Version
+from .models import EDITABLE, HEAVY, IN_REVIEW, Attachment, Comment, Evaluation, Justification, Status, Transition, Version
 
 
 class ServiceError(Exception):
@@ -25,10 +25,10 @@ class ServiceError(Exception):
 
 
 def summary_fields(analysis: Analysis) -> dict[str, Any]:
-    """The indexed summary columns of an evaluation, from its analysis."""
+    """The stored analysis and the indexed summary columns of an evaluation, from its analysis."""
     s = analysis.summary()
     rules = analysis.rules
-    return {"total": s["total"], "grade": s["grade"], "errors": s["errors"], "warnings": s["warnings"],
+    return {"analysis": analysis.to_json(), "total": s["total"], "grade": s["grade"], "errors": s["errors"], "warnings": s["warnings"],
             "infos": s["infos"], "budget": s["budget"], "executed": s["executed"],
             "execution_rate": _capped(s["execution_rate"]), "ruleset": rules.id if rules else ""}
 
@@ -99,7 +99,7 @@ def save(record_id: int, data: Any, base_version: int, user: Any, note: str = ""
     if not analysis.ok:
         return Saved("invalid", analysis=analysis, message="文档有不能保存的错误，请按提示修改")
     doc = editing.document_json(analysis.settled)
-    current = Evaluation.objects.only("version", "document", "status").get(pk=record_id)
+    current = Evaluation.objects.only("version", "document", "status", "updated_at").get(pk=record_id)
     if current.version == base_version and current.document == doc:
         return Saved("unchanged", current, analysis)
     now = timezone.now()
@@ -111,13 +111,14 @@ def save(record_id: int, data: Any, base_version: int, user: Any, note: str = ""
             s = analysis.summary()
             Version.objects.create(evaluation_id=record_id, number=base_version + 1, document=doc, saved_by=user,
                                    note=note[:500], total=s["total"], grade=s["grade"], errors=s["errors"])
-    record = Evaluation.objects.get(pk=record_id)
+    record = Evaluation.objects.defer(*HEAVY).get(pk=record_id)
     if won:
         return Saved("saved", record, analysis)
     if record.status not in EDITABLE:
         return Saved("refused", record, message=f"该自评当前状态为“{record.get_status_display()}”，不能修改")
     base = Version.objects.filter(evaluation_id=record_id, number=base_version).only("document").first()
-    changes = editing.diff(base.document if base else None, record.document)
+    theirs = Evaluation.objects.only("document").get(pk=record_id).document
+    changes = editing.diff(base.document if base else None, theirs)
     last = record.versions.select_related("saved_by").first()
     who = _who(last.saved_by) if last else "他人"
     return Saved("conflict", record, analysis, changes,

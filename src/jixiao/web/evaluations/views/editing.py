@@ -68,7 +68,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
 @json_view
 def upload_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach an evidence file (证明材料) to an indicator of the document."""
-    record = access.evaluation_for(request, pk, Action.EDIT)
+    record = access.evaluation_for(request, pk, Action.EDIT, load=("document",))
     require_post(request)
     upload = request.FILES.get("file")
     path = (request.POST.get("path") or "").strip()
@@ -107,7 +107,7 @@ CONTENT_TYPES = {
 @login_required
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The report (.docx/.pdf) or the tables (.xlsx) of the current version, written by the core's writers."""
-    record: Evaluation = access.evaluation_for(request, pk, Action.VIEW)
+    record: Evaluation = access.evaluation_for(request, pk, Action.VIEW, load=("document",))
     if fmt not in CONTENT_TYPES:
         raise Http404("不支持的格式")
     e = record.to_domain()

@@ -19,7 +19,7 @@ from jixiao.readers import read_bytes
 from ... import access
 from ...access import Action
 from ..forms import NewEvaluationForm
-from ..models import IN_REVIEW, Attachment, Comment, Evaluation, Status, Transition, Version, display_name
+from ..models import HEAVY, IN_REVIEW, Attachment, Comment, Evaluation, Status, Transition, Version, display_name
 from ..services import ServiceError, create, submission_diff
 
 
@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     m = access.membership(request.user)
     if m is None:
         raise PermissionDenied("您的账号还没有分配单位和角色，请联系财政局管理员")
-    rows = access.visible(request.user).select_related("project").order_by("-year", "kind", "title").defer("document")
+    rows = access.visible(request.user).select_related("project").order_by("-year", "kind", "title").defer(*HEAVY)
     return render(request, "jixiao/home.html", {"evaluations": rows, "unit": m.unit})
 
 
@@ -130,18 +130,21 @@ def _open_comments(record: Evaluation) -> list[Comment]:
 
 def editor_context(request: HttpRequest, record: Evaluation, mode: str) -> dict[str, Any]:
     """What the editor page needs: the document, its analysis, comments, evidence, rule sets, actions."""
-    analysis = editing.analyse(record.document)
+    if record.analysis is None:  # stored before analyses were kept: compute once and keep it
+        record.analysis = editing.analyse(record.document).to_json()
+        Evaluation.objects.filter(pk=record.pk).update(analysis=record.analysis)
     diff = submission_diff(record) if mode == "review" else None
     comments = _open_comments(record)
     data = {
-        "document": record.document, "version": record.version, "analysis": analysis.to_json(),
+        "document": record.document, "version": record.version, "analysis": record.analysis,
         "comments": [c.to_json() for c in comments], "evidence": _evidence(record),
         "rulesets": [{"id": r.id, "title": r.title, "kind": r.kind.value, "year": r.year}
                      for r in rulesets.available() if r.kind.value == record.kind],
         "previous": None if diff is None else {"changes": [c.to_json() for c in diff]},
     }
     actions = access.allowed_actions(request.user, record)
-    return {"record": record, "mode": mode, "editor_data": data, "actions": actions, "analysis": analysis,
+    return {"record": record, "mode": mode, "editor_data": data, "actions": actions,
+            "score": record.analysis.get("score") or {},
             "comments": comments if record.status == Status.RETURNED else [],
             "diff": diff, "edit_refusal": actions["edit"].reason}
 
@@ -149,7 +152,7 @@ def editor_context(request: HttpRequest, record: Evaluation, mode: str) -> dict[
 @login_required
 def editor(request: HttpRequest, pk: int) -> HttpResponse:
     """The evaluation editor: editable for the unit while a draft or returned, read-only otherwise."""
-    record = access.evaluation_for(request, pk, Action.VIEW)
+    record = access.evaluation_for(request, pk, Action.VIEW, load=HEAVY)
     if access.is_reviewer(request.user) and record.status in IN_REVIEW:
         return redirect("review", pk=pk)
     mode = "edit" if access.decide(request.user, Action.EDIT, record) else "view"

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 
 from ... import access
 from ...access import Action
-from ..models import Evaluation
+from ..models import HEAVY, Evaluation
 from ..services import ServiceError, approve as approve_record, errors_of, reopen as reopen_record
 from ..services import return_for_revision, submit as submit_record
 from .common import post_only_page
@@ -22,7 +22,7 @@ from .pages import editor_context
 @login_required
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm and submit: every ``error`` finding left needs a written justification."""
-    record = access.evaluation_for(request, pk, Action.SUBMIT)
+    record = access.evaluation_for(request, pk, Action.SUBMIT, load=("document",))
     errors = errors_of(record)
     problem = ""
     if request.method == "POST":
@@ -47,7 +47,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """The review page: the figures with the findings beside them, the difference to the last submission,
     field comments and the return / approve forms."""
-    record = access.evaluation_for(request, pk, Action.REVIEW)
+    record = access.evaluation_for(request, pk, Action.REVIEW, load=HEAVY)
     context = editor_context(request, record, "review" if access.decide(request.user, Action.RETURN, record) else "view")
     return render(request, "jixiao/review.html", context)
 
@@ -64,7 +64,7 @@ def _comments(request: HttpRequest) -> list[dict[str, str]]:
 def _decide(request: HttpRequest, pk: int, action: Action, run: Callable[[Evaluation, str], object], done: str,
             then: str, failed: str) -> HttpResponse:
     """A reviewer's or administrator's decision: access first, POST only, then ``run`` with the reason."""
-    record = access.evaluation_for(request, pk, action)
+    record = access.evaluation_for(request, pk, action, load=("document",))
     if (refused := post_only_page(request)) is not None:
         return refused
     try:
