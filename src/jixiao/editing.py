@@ -78,7 +78,13 @@ class Analysis:
                 "valid": True}
 
     def to_json(self) -> dict[str, Any]:
-        """Plain JSON-able data for the editor (Decimals as exact strings)."""
+        """Plain JSON-able data for the editor (Decimals as exact strings); worked out once."""
+        cached = self.__dict__.get("_json")
+        if cached is None:
+            cached = self.__dict__["_json"] = self._json()
+        return cached
+
+    def _json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"ok": self.ok, "problems": [problem_json(p) for p in self.problems]}
         if not self.ok:
             return data

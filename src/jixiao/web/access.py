@@ -23,6 +23,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 
 from .evaluations.models import EDITABLE, HEAVY, IN_REVIEW, Evaluation, Status, display_name
 from .orgs.models import Membership, Notice, Role, Unit
@@ -40,8 +42,10 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Decision:
+    """Allowed, or the reason (a lazy text: the names of who can help are looked up when shown)."""
+
     allowed: bool
-    reason: str = ""
+    reason: Any = ""
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -83,13 +87,23 @@ def is_reviewer(user: Any) -> bool:
     return m is not None and m.role in (Role.REVIEWER, Role.ADMIN)
 
 
-def _people(memo: dict, role: Role, **where: Any) -> str:
-    """Up to three names of the people with ``role`` (in a bureau or a unit): who can help."""
-    key = (role, tuple(sorted(where.items())))
+def _people_now(memo: dict, role: Role, where: tuple) -> str:
+    key = (role, where)
     if key not in memo:
-        people = Membership.objects.filter(role=role, user__is_active=True, **where).select_related("user")[:3]
+        people = Membership.objects.filter(role=role, user__is_active=True, **dict(where)).select_related("user")[:3]
         memo[key] = "、".join(p.user.get_full_name() or p.user.username for p in people) or "（未设置）"
     return memo[key]
+
+
+_people_lazy = lazy(_people_now, str)
+
+
+def _people(memo: dict, role: Role, **where: Any) -> str:
+    """Up to three names of the people with ``role`` (in a bureau or a unit): who can help.
+
+    Lazy: looked up only when a page shows the reason it is part of.
+    """
+    return _people_lazy(memo, role, tuple(sorted(where.items())))
 
 
 def _names(bureau_id: int, role: Role, memo: dict | None = None) -> str:
@@ -124,18 +138,20 @@ def decide(user: Any, action: Action, e: Evaluation, today: dt.date | None = Non
         if not role.in_unit:
             return Decision(False, "财政局人员不能修改或提交单位的自评；审核意见请通过“退回修改”提出")
         if e.status == Status.APPROVED:
-            return Decision(False, f"该自评已审核通过，只读。如需修改，请联系财政局管理员（{_names(e.bureau_id, Role.ADMIN, memo)}）重新打开")
+            return Decision(False, format_lazy("该自评已审核通过，只读。如需修改，请联系财政局管理员（{}）重新打开",
+                                               _names(e.bureau_id, Role.ADMIN, memo)))
         if e.status in IN_REVIEW:
-            return Decision(False, f"该自评已提交，正在审核，不能修改。如需修改，请联系审核人（{_names(e.bureau_id, Role.REVIEWER, memo)}）退回")
+            return Decision(False, format_lazy("该自评已提交，正在审核，不能修改。如需修改，请联系审核人（{}）退回",
+                                               _names(e.bureau_id, Role.REVIEWER, memo)))
         if action is Action.SUBMIT:
             if role is not Role.LEADER:
-                names = _people(memo, Role.LEADER, unit_id=e.unit_id)
-                return Decision(False, f"只有单位负责人可以提交自评；请联系本单位负责人（{names}）提交")
+                return Decision(False, format_lazy("只有单位负责人可以提交自评；请联系本单位负责人（{}）提交",
+                                                   _people(memo, Role.LEADER, unit_id=e.unit_id)))
             deadline = _deadline(e, memo)
             today = today or timezone.localdate()
             if e.status == Status.DRAFT and deadline is not None and today > deadline:
-                return Decision(False, f"已过提交截止日期（{deadline:%Y年%m月%d日}）。如需延期，请联系财政局管理员"
-                                       f"（{_names(e.bureau_id, Role.ADMIN, memo)}）")
+                return Decision(False, format_lazy("已过提交截止日期（{:%Y年%m月%d日}）。如需延期，请联系财政局管理员（{}）",
+                                                   deadline, _names(e.bureau_id, Role.ADMIN, memo)))
         return ALLOW
     if action in (Action.REVIEW, Action.RETURN, Action.APPROVE):
         if role.in_unit:
@@ -145,7 +161,8 @@ def decide(user: Any, action: Action, e: Evaluation, today: dt.date | None = Non
         return ALLOW
     if action is Action.REOPEN:
         if role is not Role.ADMIN:
-            return Decision(False, f"只有财政局管理员（{_names(e.bureau_id, Role.ADMIN, memo)}）可以重新打开已通过的自评")
+            return Decision(False, format_lazy("只有财政局管理员（{}）可以重新打开已通过的自评",
+                                               _names(e.bureau_id, Role.ADMIN, memo)))
         if e.status != Status.APPROVED:
             return Decision(False, "只有已通过的自评需要重新打开")
         return ALLOW
@@ -159,7 +176,7 @@ def evaluation_for(request: HttpRequest, pk: int, action: Action, load: tuple[st
     or none), PermissionDenied with the reason when it is visible but the action
     is not allowed. The JSON columns are fetched only when named in ``load``.
     """
-    qs = visible(request.user).defer(*(c for c in HEAVY if c not in load))
+    qs = visible(request.user).select_related("unit", "department").defer(*(c for c in HEAVY if c not in load))
     try:
         e = qs.get(pk=pk)
     except Evaluation.DoesNotExist:

@@ -17,7 +17,8 @@ from jixiao.document import Kind as DocKind
 from jixiao.editing import Analysis, FieldChange
 
 from ..orgs.models import Project, Unit
-from .models import EDITABLE, HEAVY, IN_REVIEW, Attachment, Comment, Evaluation, Justification, Status, Transition, Version
+from .models import (EDITABLE, HEAVY, IN_REVIEW, Attachment, Comment, Evaluation, Justification, Status, Transition,
+                     Version, display_name)
 
 
 class ServiceError(Exception):
@@ -86,6 +87,8 @@ class Saved:
     analysis: Analysis | None = None
     changes: list[FieldChange] = field(default_factory=list)
     message: str = ""
+    saved_by: str = ""
+    """For a conflict: who saved the version that won."""
 
 
 def save(record_id: int, data: Any, base_version: int, user: Any, note: str = "") -> Saved:
@@ -120,16 +123,11 @@ def save(record_id: int, data: Any, base_version: int, user: Any, note: str = ""
     theirs = Evaluation.objects.only("document").get(pk=record_id).document
     changes = editing.diff(base.document if base else None, theirs)
     last = record.versions.select_related("saved_by").first()
-    who = _who(last.saved_by) if last else "他人"
+    who = display_name(last.saved_by) if last else "他人"
     return Saved("conflict", record, analysis, changes,
                  f"保存被拒绝：您打开的是第{base_version}版，{who}已于{timezone.localtime(record.updated_at):%H:%M:%S}"
-                 f"保存了第{record.version}版。为免覆盖对方的修改，您的修改没有保存；请查看对方改了什么，载入最新版本后再改。")
-
-
-def _who(user: Any) -> str:
-    from .models import display_name
-
-    return display_name(user)
+                 f"保存了第{record.version}版。为免覆盖对方的修改，您的修改没有保存；请查看对方改了什么，载入最新版本后再改。",
+                 saved_by=who)
 
 
 def error_key(finding: dict[str, Any]) -> str:

@@ -55,9 +55,8 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
         return json_response({"ok": False, "message": result.message}, 403)
     record = result.evaluation
     if result.outcome == "conflict":
-        last = record.versions.select_related("saved_by").first()
         return json_response({"ok": False, "conflict": True, "message": result.message,
-                              "current_version": record.version, "saved_by": display_name(last.saved_by),
+                              "current_version": record.version, "saved_by": result.saved_by,
                               "saved_at": timezone.localtime(record.updated_at).isoformat(timespec="seconds"),
                               "changes": [c.to_json() for c in result.changes]}, 409)
     return json_response({"ok": True, "version": record.version, "unchanged": result.outcome == "unchanged",
