@@ -27,6 +27,11 @@ limit per measurement, it measures:
   ``X-CSRFToken``), each changing one figure (an indicator's actual value) from
   the version the previous save returned, so each makes a new version.
 
+Clients send their requests back to back (a closed loop: at 50 clients the machine
+is saturated and latency is queueing, 50 / throughput by Little's law). A last set
+of rows repeats the largest count with each client pausing about ``--think``
+seconds (0.5–1.5 ×, default 1 s) between requests, as people reading a page do.
+
 A non-200 response (or a save that made no new version) counts as an error.
 The target stated for the platform is p95 ≤ 150 ms. A few warm-up requests per
 endpoint go first and are not counted. The client threads share the machine
@@ -653,15 +658,20 @@ class Result:
     problems: dict[str, int]
     cut: bool  # stopped by the time limit
     cpu: dict[str, float]  # CPU seconds during the measurement: server, db, client, other
+    think: float = 0.0  # mean pause of each client between its requests (0: back to back)
+
+    @property
+    def who(self) -> str:
+        return str(self.clients) if not self.think else f"{self.clients} (pause {self.think:g} s)"
 
     def row(self) -> list[str]:
         lat = sorted(self.latencies)
         n = len(lat)
         if not n:
-            return [self.name, str(self.clients), "0", str(self.errors)] + ["-"] * 7
+            return [self.name, self.who, "0", str(self.errors)] + ["-"] * 7
         p = lambda q: lat[min(n - 1, max(0, math.ceil(q * n) - 1))] * 1000  # noqa: E731  nearest rank
         p95 = p(0.95)
-        return [self.name, str(self.clients), f"{n}{'*' if self.cut else ''}", str(self.errors), f"{p(0.50):.1f}",
+        return [self.name, self.who, f"{n}{'*' if self.cut else ''}", str(self.errors), f"{p(0.50):.1f}",
                 f"{p95:.1f}", f"{lat[-1] * 1000:.1f}", f"{n / self.wall:.1f}",
                 f"{(self.cpu.get('server', 0) + self.cpu.get('db', 0)) / (n + self.errors) * 1000:.1f}",
                 "/".join(f"{self.cpu.get(k, 0) / self.wall * 100:.0f}" for k in ("server", "db", "client", "other")),
@@ -669,8 +679,12 @@ class Result:
 
 
 def measure(name: str, actors: list[Any], call: Callable[[Any], tuple[int, float, str]], requests: int,
-            time_limit: float, meter: Meter | None = None) -> Result:
-    """``requests`` calls shared by the actors, one thread each, started together; stop early at ``time_limit``."""
+            time_limit: float, meter: Meter | None = None, think: float = 0.0) -> Result:
+    """``requests`` calls shared by the actors, one thread each, started together; stop early at ``time_limit``.
+
+    ``think``: each actor pauses a random 0.5–1.5 × ``think`` seconds after each request (people read the
+    page before the next click); the pause is not part of any latency.
+    """
     lock = threading.Lock()
     left = [requests]
     latencies: list[float] = []
@@ -698,6 +712,8 @@ def measure(name: str, actors: list[Any], call: Callable[[Any], tuple[int, float
                     problems[problem] = problems.get(problem, 0) + 1
                 else:
                     latencies.append(elapsed)
+            if think:
+                time.sleep(random.uniform(0.5, 1.5) * think)
 
     threads = [threading.Thread(target=run, args=(a,), daemon=True) for a in actors]
     for t in threads:
@@ -710,7 +726,7 @@ def measure(name: str, actors: list[Any], call: Callable[[Any], tuple[int, float
         t.join(time_limit + 180)
     wall = time.perf_counter() - start
     cpu = Meter.used(before, meter.snapshot()) if meter else {}
-    return Result(name, len(actors), latencies, sum(problems.values()), wall, problems, cut[0], cpu)
+    return Result(name, len(actors), latencies, sum(problems.values()), wall, problems, cut[0], cpu, think)
 
 
 def page(path: str) -> Callable[[Client], tuple[int, float, str]]:
@@ -782,6 +798,9 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0,
                         help="seconds at most per endpoint and concurrency (default 60)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="processes generating documents")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="also measure the largest client count with each client pausing about this many "
+                             "seconds between requests, as people do (default 1.0; 0 skips these rows)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 200 units, 2,000 evaluations, 40 requests")
     args = parser.parse_args()
     if args.quick:
@@ -880,11 +899,14 @@ def main() -> None:
         print(f"before measuring, other processes on this machine used {others:.0f}% of a core "
               f"(of {(os.cpu_count() or 1) * 100}%)" + ("  ← the machine is busy: figures will be worse than alone"
                                                          if others > 25 else ""), flush=True)
-        for clients in sorted(set(args.clients)):
+        runs = [(clients, 0.0) for clients in sorted(set(args.clients))]
+        if args.think > 0:
+            runs.append((need, args.think))
+        for clients, think in runs:
             for name, actors, call in endpoints:
-                r = measure(name, actors[:clients], call, args.requests, args.time_limit, meter)
+                r = measure(name, actors[:clients], call, args.requests, args.time_limit, meter, think)
                 results.append(r)
-                print(f"  {name:<45} {clients:>3} clients: {len(r.latencies)} requests, {r.errors} errors, "
+                print(f"  {name:<45} {r.who:>3} clients: {len(r.latencies)} requests, {r.errors} errors, "
                       f"p95 {Result.row(r)[5]} ms", flush=True)
     finally:
         server.stop()

@@ -208,6 +208,6 @@ def administered_bureau(user: Any):  # noqa: ANN201 - orgs.models.Bureau
     """The bureau ``user`` administers; PermissionDenied (with who can) for anyone else."""
     m = membership(user)
     if m is None or m.role != Role.ADMIN:
-        who = _names(m.bureau_id, Role.ADMIN) if m is not None else "财政局管理员"  # noqa: the one look-up
+        who = _names(m.bureau_id, Role.ADMIN) if m is not None else "财政局管理员"
         raise PermissionDenied(f"只有财政局管理员可以管理单位、人员和截止日期（本局管理员：{who}）")
     return m.bureau
