@@ -213,3 +213,37 @@ def test_import_correct_submit_return_resubmit_approve_download(live_server, bro
     back = read_file(path).evaluation
     assert back is not None and back.budget.adjusted == record.budget
     rita.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_editing_at_once_never_overwrite_each_other(live_server, browser):
+    """Alice adds a task and it autosaves; Anna, who opened the same version, changes a figure: her save is
+    refused with a dialog listing Alice's change, and nothing of Alice's is lost."""
+    from jixiao.web.evaluations.models import Evaluation
+
+    world = make_world()
+    record = world.eval_a
+    tasks_before = len(record.document["tasks"])
+    alice = Session(browser, live_server.url, "alice")
+    anna = Session(browser, live_server.url, "anna")
+    alice.open(f"/evaluations/{record.pk}/")
+    anna.open(f"/evaluations/{record.pk}/")
+
+    alice.page.get_by_role("button", name="添加任务").click()
+    alice.page.locator(f"[data-path='tasks[{tasks_before}].name']").fill("新增：档案数字化")
+    alice.page.locator(f"[data-path='tasks[{tasks_before}].budget']").fill("12")
+    alice.settled()
+    record.refresh_from_db()
+    assert record.version == 2 and record.document["tasks"][tasks_before]["name"] == "新增：档案数字化"
+
+    anna.page.locator("[data-path='budget.adjusted']").fill("1209.35")
+    anna.page.wait_for_selector("#editor[data-save-state='conflict']", timeout=20000)
+    dialog = anna.page.locator(".jx-dialog")
+    text = dialog.inner_text()
+    assert "Alice" in text and "新增：档案数字化" in text
+    record.refresh_from_db()
+    assert record.version == 2 and record.document["budget"]["adjusted"] == "1125.54"
+    assert record.document["tasks"][tasks_before]["name"] == "新增：档案数字化"
+    assert Evaluation.objects.get(pk=record.pk).versions.count() == 2
+    alice.close()
+    anna.close()
