@@ -51,7 +51,7 @@ def test_a_rule_set_of_the_other_kind_is_a_problem(doc004):
 
 
 @pytest.mark.parametrize("path, label", [
-    ("tasks[4].executed", "年度主要任务 › 任务5 › 预算执行数"),
+    ("tasks[4].executed", "年度主要任务 › 任务5（全面深化改革经费） › 预算执行数"),
     ("budget.by_source.fiscal.adjusted", "预算情况 › 资金来源 › 财政性资金 › 全年（调整）预算数"),
     ("budget.three_public.actual", "预算情况 › “三公经费” › 实际支出"),
     ("indicators[0].children[1].children[2].actual", "绩效指标 › 投入管理指标 › 预算和财务管理 › 预算执行率 › 实际完成值"),
@@ -121,3 +121,19 @@ def test_an_impossible_actual_value_does_not_crash_scoring(doc004, bad):
     leaves[-2]["target"] = f"≥{bad}"
     a = editing.analyse(doc004)
     assert a.ok and a.card.total is not None
+
+
+def test_what_is_attached_to_a_row_follows_the_row(doc004):
+    path = "tasks[4].executed"
+    label = editing.label_for(path, doc004)
+    assert editing.relocate(path, label, doc004) == path
+    moved = copy.deepcopy(doc004)
+    moved["tasks"].insert(0, moved["tasks"].pop(4))
+    assert editing.relocate(path, label, moved) == "tasks[0].executed"  # 任务5 (全面深化改革经费) is now 任务1
+    leaf = "indicators[1].children[0].children[0]"
+    name = editing.label_for(leaf, doc004)
+    group = moved["indicators"][1]["children"][0]["children"]
+    group.append(group.pop(0))
+    assert editing.relocate(leaf, name, moved) == f"indicators[1].children[0].children[{len(group) - 1}]"
+    del group[-1]
+    assert editing.relocate(leaf, name, moved) is None

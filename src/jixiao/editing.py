@@ -224,7 +224,9 @@ def label_for(path: str, data: dict[str, Any] | None = None) -> str:
         task = _at(data, parts[:2]) or {}
         number = f"任务{parts[1] + 1}"
         name = str(task.get("name") or "")
-        names += ["年度主要任务", number + (f"（{name}）" if name and name.replace(" ", "") != number else "")]
+        if not name or re.fullmatch(r"任务\s*\d+", name):  # 任务 5 / 全面深化改革经费: the content names it
+            name = str(task.get("content") or "")[:30]
+        names += ["年度主要任务", number + (f"（{name}）" if name else "")]
         i = 2
     elif head == "indicators":
         names.append("绩效指标")
@@ -265,6 +267,35 @@ def label_for(path: str, data: dict[str, Any] | None = None) -> str:
         else:
             names.append(FIELD_NAMES.get(part, part))
     return " › ".join(n for n in names if n)
+
+
+def _all_paths(data: Any) -> set[str]:
+    """Every path of plain document data: its scalars and every row and section that holds them."""
+    out: set[str] = set()
+    for path in flatten(data):
+        while path:
+            out.add(path)
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+    return out
+
+
+def relocate(path: str, label: str, data: dict[str, Any]) -> str | None:
+    """Where a field named ``label`` (when something was attached to ``path``) is now in ``data``.
+
+    Rows move (a task moved up, an indicator moved to another group): what was attached
+    to a row by its path follows the row by its name. ``path`` itself when it still
+    has that name; the one path that has it now; None when no path or several have it
+    (the row was deleted or renamed, or its name is ambiguous).
+    """
+    if not label or label_for(path, data) == label:
+        return path
+    wanted = _TASK_NUMBER.sub("任务（", label)  # a named task keeps its name, not its number, when it moves
+    found = [p for p in _all_paths(data) if _TASK_NUMBER.sub("任务（", label_for(p, data)) == wanted]
+    return found[0] if len(found) == 1 else None
+
+
+_TASK_NUMBER = re.compile(r"任务\d+（")
 
 
 # ---------------------------------------------------------------- differences

@@ -199,3 +199,17 @@ def test_text_from_a_document_is_never_markup(world, client_for):
     for url in (f"/evaluations/{world.eval_a.pk}/", f"/evaluations/{world.eval_a.pk}/versions/compare/?a=1&b=2"):
         body = client.get(url).content.decode()
         assert "<script>alert" not in body and "<img src=x" not in body
+
+
+def test_evidence_follows_its_indicator_when_rows_move(world, client_for):
+    client = client_for(world.alice)
+    path = "indicators[1].children[0].children[0]"
+    upload = io.BytesIO(b"minutes")
+    upload.name = "纪要.pdf"
+    client.post(f"/evaluations/{world.eval_a.pk}/evidence/", {"file": upload, "path": path})
+    doc = copy.deepcopy(world.eval_a.document)
+    group = doc["indicators"][1]["children"][0]["children"]
+    group.append(group.pop(0))  # the indicator moves to the end of its group
+    assert _post(client, f"/evaluations/{world.eval_a.pk}/save/", {"document": doc, "version": 1}).status_code == 200
+    attachment = Attachment.objects.get(evaluation=world.eval_a, purpose=Attachment.EVIDENCE)
+    assert attachment.path == f"indicators[1].children[0].children[{len(group) - 1}]"

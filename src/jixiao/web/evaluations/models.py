@@ -154,8 +154,14 @@ class Comment(models.Model):
         verbose_name = verbose_name_plural = "审核意见"
         ordering = ["at", "pk"]
 
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.pk, "field": self.field, "label": self.label, "text": self.text,
+    def to_json(self, document: dict[str, Any] | None = None) -> dict[str, Any]:
+        """For the editor; with the current ``document``, the field is where the commented row is now."""
+        field = self.field
+        if document is not None and self.field:
+            from jixiao.editing import relocate
+
+            field = relocate(self.field, self.label, document) or self.field
+        return {"id": self.pk, "field": field, "label": self.label, "text": self.text,
                 "author": display_name(self.author), "at": self.at.isoformat(timespec="seconds"),
                 "resolved": False}
 

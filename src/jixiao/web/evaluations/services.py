@@ -114,6 +114,7 @@ def save(record_id: int, data: Any, base_version: int, user: Any, note: str = ""
             s = analysis.summary()
             Version.objects.create(evaluation_id=record_id, number=base_version + 1, document=doc, saved_by=user,
                                    note=note[:500], total=s["total"], grade=s["grade"], errors=s["errors"])
+            follow_rows(record_id, doc)
     record = Evaluation.objects.defer(*HEAVY).get(pk=record_id)
     if won:
         return Saved("saved", record, analysis)
@@ -128,6 +129,16 @@ def save(record_id: int, data: Any, base_version: int, user: Any, note: str = ""
                  f"保存被拒绝：您打开的是第{base_version}版，{who}已于{timezone.localtime(record.updated_at):%H:%M:%S}"
                  f"保存了第{record.version}版。为免覆盖对方的修改，您的修改没有保存；请查看对方改了什么，载入最新版本后再改。",
                  saved_by=who)
+
+
+def follow_rows(record_id: int, doc: dict[str, Any]) -> None:
+    """Evidence follows its indicator when rows move: a file attached to a row is re-pointed at the path
+    that now has the row's name (kept where it was when the row is gone or renamed)."""
+    for a in Attachment.objects.filter(evaluation_id=record_id, purpose=Attachment.EVIDENCE).exclude(label="") \
+            .only("pk", "path", "label"):
+        moved = editing.relocate(a.path, a.label, doc)
+        if moved is not None and moved != a.path:
+            Attachment.objects.filter(pk=a.pk).update(path=moved[:200])
 
 
 def error_key(finding: dict[str, Any]) -> str:

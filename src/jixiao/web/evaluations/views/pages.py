@@ -137,7 +137,7 @@ def editor_context(request: HttpRequest, record: Evaluation, mode: str) -> dict[
     comments = _open_comments(record)
     data = {
         "document": record.document, "version": record.version, "analysis": record.analysis,
-        "comments": [c.to_json() for c in comments], "evidence": _evidence(record),
+        "comments": [c.to_json(record.document) for c in comments], "evidence": _evidence(record),
         "rulesets": [{"id": r.id, "title": r.title, "kind": r.kind.value, "year": r.year}
                      for r in rulesets.available() if r.kind.value == record.kind],
         "previous": None if diff is None else {"changes": [c.to_json() for c in diff]},
