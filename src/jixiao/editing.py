@@ -22,7 +22,7 @@ from typing import Any
 from . import rulesets
 from .checks import Finding, run_checks
 from .document import Evaluation, Kind
-from .native import Problem, json_dumps, load_data
+from .native import Problem, dump_json, load_data
 from .numbers import HUNDRED
 from .rulesets import RuleSet, RuleSetError
 from .scoring import Scorecard
@@ -129,13 +129,7 @@ def _text(value: Decimal | None) -> str | None:
 
 def document_json(e: Evaluation) -> dict[str, Any]:
     """The document as the plain JSON data the native format writes (exact numbers as strings)."""
-    return json.loads(json_dumps(_native(e)), parse_float=str, parse_int=int)
-
-
-def _native(e: Evaluation) -> dict[str, Any]:
-    from .native import _ordered, to_data
-
-    return _ordered(to_data(e))
+    return json.loads(dump_json(e), parse_float=str)
 
 
 def problem_json(p: Problem) -> dict[str, Any]:

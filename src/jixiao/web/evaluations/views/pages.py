@@ -49,7 +49,6 @@ def new(request: HttpRequest) -> HttpResponse:
     choices = _previous_choices(request)
     form = NewEvaluationForm(request.POST or None, request.FILES or None, previous_choices=choices,
                              initial={"year": _default_year(), "kind": "department"})
-    findings: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         try:
             record, notes = _create_from(request, form.cleaned_data, unit)
@@ -59,8 +58,7 @@ def new(request: HttpRequest) -> HttpResponse:
             for note in notes:
                 messages.info(request, note)
             return redirect("editor", pk=record.pk)
-    return render(request, "jixiao/new.html", {"form": form, "unit": unit, "findings": findings,
-                                               "rulesets": rulesets.available()})
+    return render(request, "jixiao/new.html", {"form": form, "unit": unit})
 
 
 def _default_year() -> int:
