@@ -44,6 +44,9 @@ def test_the_demo_bureau_loads_once_with_a_login_per_role():
     assert set(Evaluation.objects.values_list("status", flat=True)) == {"draft", "submitted"}
     assert authenticate(username=logins[0].username, password=DEMO_PASSWORD) is not None
     assert load_demo() == []  # only into an empty database
+    from jixiao.web.demo import demo_logins
+
+    assert [x.username for x in demo_logins()] == [x.username for x in logins]  # printed again on a later start
 
 
 @pytest.mark.django_db
@@ -60,3 +63,36 @@ def test_reanalyse_refreshes_stored_figures(world):
     assert "已重新计算 3 份自评" in out.getvalue()
     record = Evaluation.objects.get(pk=world.eval_c.pk)
     assert str(record.total) == "95.58" and record.grade == "优" and record.analysis["score"]["total"] == "95.58"
+
+
+def test_jixiao_serve_starts_with_the_demo_and_prints_the_logins(tmp_path):
+    """The README's first command: an empty data directory, migrations, the demo, the logins, a page."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JIXIAO_", "DJANGO_", "DATABASE_URL"))}
+    env["JIXIAO_DATA_DIR"] = str(tmp_path / "data")
+    proc = subprocess.Popen([sys.executable, "-c", "from jixiao.cli import main; main()", "serve", "--port", str(port),
+                             "--workers", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        page = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5) as r:
+                    page = r.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert page is not None and "登录" in page, "jixiao serve did not answer"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        out = proc.communicate(timeout=30)[0]
+    assert "演示账号（密码均为 Jixiao-Demo-2021）" in out and "editor-004" in out and "reviewer-jinshui" in out
+    assert (tmp_path / "data" / "jixiao.sqlite3").exists()

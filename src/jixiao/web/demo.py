@@ -77,6 +77,17 @@ def load_demo(examples: Path = EXAMPLES) -> list[Login]:
     return logins
 
 
+def demo_logins() -> list[Login]:
+    """The demo logins already in the database (a later start prints them again)."""
+    names = [f"{r}-{key}" for key in _BUREAUS for r in ("admin", "reviewer")] + \
+        [f"{r}-{code}" for _, _, code, _ in _PLAN for r in ("editor", "leader")]
+    rows = Membership.objects.filter(user__username__in=names, user__is_active=True).select_related("user", "unit",
+                                                                                                  "bureau")
+    found = {m.user.username: m for m in rows}
+    return [Login(n, found[n].user.first_name, Role(found[n].role),
+                  found[n].unit.name if found[n].unit else found[n].bureau.name) for n in names if n in found]
+
+
 def print_logins(logins: list[Login], echo=print) -> None:  # noqa: ANN001
     if not logins:
         return

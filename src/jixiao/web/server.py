@@ -29,9 +29,9 @@ def prepare(demo: bool = True, echo: Callable[[str], None] = print) -> None:
         echo(f"数据库：{database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}/{database.get('NAME')}")
     call_command("migrate", interactive=False, verbosity=0)
     if demo:
-        from .demo import load_demo, print_logins
+        from .demo import demo_logins, load_demo, print_logins
 
-        print_logins(load_demo(), echo)
+        print_logins(load_demo() or demo_logins(), echo)
 
 
 def serve(host: str, port: int, workers: int, demo: bool = True, echo: Callable[[str], None] = print) -> None:
