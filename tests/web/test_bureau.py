@@ -51,3 +51,15 @@ def test_a_deactivated_person_cannot_sign_in_and_the_deadline_moves(world, clien
     assert not world.bob.is_active
     client.post("/bureau/", {"action": "notice", "year": 2021, "deadline": "2022-04-30"})
     assert str(Notice.objects.get(bureau=world.bureau, year=2021).deadline) == "2022-04-30"
+
+
+def test_repeated_failed_logins_are_throttled(world):
+    from django.test import Client
+
+    client = Client()
+    for _ in range(10):
+        assert client.post("/accounts/login/", {"username": "alice", "password": "wrong"}).status_code == 200
+    refused = client.post("/accounts/login/", {"username": "alice", "password": "Test-Passw0rd-jixiao"})
+    assert refused.status_code == 429 and "登录失败次数过多" in refused.content.decode()
+    other = Client().post("/accounts/login/", {"username": "bob", "password": "Test-Passw0rd-jixiao"})
+    assert other.status_code == 302  # another name is not locked

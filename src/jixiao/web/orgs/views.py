@@ -23,7 +23,8 @@ def _key(request: HttpRequest) -> str:
 
 
 class LoginView(auth.LoginView):
-    """The login page; after 10 failures in 15 minutes an account is locked for this address for a while."""
+    """The login page; after 10 failures in 15 minutes a name is locked at that address for 15 minutes
+    (counted in the database cache, so across all server processes)."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
         if cache.get(_key(request), 0) >= MAX_FAILURES:
