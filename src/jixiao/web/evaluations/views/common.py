@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
@@ -17,7 +17,7 @@ def json_response(data: dict[str, Any], status: int = 200) -> JsonResponse:
 
 
 def json_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A JSON endpoint: login required, refusals as JSON with a Chinese message.
+    """A JSON endpoint: login required; refusals and bad bodies (:class:`BadBody`) as JSON with a Chinese message.
 
     The view checks access first and the method after (:func:`require_post`), so a
     request for another unit's object is 404 whatever its method.
@@ -31,6 +31,10 @@ def json_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return view(request, *args, **kwargs)
         except WrongMethod:
             return json_response({"ok": False, "message": "只接受 POST 请求"}, 405)
+        except BadBody as exc:
+            return json_response({"ok": False, "message": str(exc), "problems": []}, 400)
+        except RequestDataTooBig:
+            return json_response({"ok": False, "message": "请求内容过大", "problems": []}, 413)
         except Http404 as exc:
             return json_response({"ok": False, "message": str(exc) or "没有找到"}, 404)
         except PermissionDenied as exc:

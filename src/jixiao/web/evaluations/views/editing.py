@@ -18,8 +18,8 @@ from ... import access
 from ...access import Action
 from ..models import Attachment, Evaluation, display_name
 from ..services import attach, save as save_document
-from .common import BadBody, json_body, json_response, json_view, require_post
-from .pages import evidence_json
+from .common import json_body, json_response, json_view, require_post
+from .pages import evidence_list
 
 log = logging.getLogger("jixiao.web")
 
@@ -29,11 +29,7 @@ def analyse(request: HttpRequest, pk: int) -> HttpResponse:
     """Figures and findings of the document as typed (nothing stored): the editor's live view."""
     access.evaluation_for(request, pk, Action.VIEW)
     require_post(request)
-    try:
-        body = json_body(request)
-    except BadBody as exc:
-        return json_response({"ok": False, "message": str(exc), "problems": []}, 400)
-    return json_response(editing.analyse(body.get("document")).to_json())
+    return json_response(editing.analyse(json_body(request).get("document")).to_json())
 
 
 @json_view
@@ -41,11 +37,9 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a new version; 409 with what changed when someone saved first, 400 when it does not validate."""
     access.evaluation_for(request, pk, Action.EDIT)
     require_post(request)
+    body = json_body(request)
     try:
-        body = json_body(request)
         version = int(body.get("version"))
-    except BadBody as exc:
-        return json_response({"ok": False, "message": str(exc), "problems": []}, 400)
     except (TypeError, ValueError):
         return json_response({"ok": False, "message": "缺少 version（打开时的版本号）", "problems": []}, 400)
     result = save_document(pk, body.get("document"), version, request.user)
@@ -78,8 +72,7 @@ def upload_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if path and editing.label_for(path, record.document) == "整份文档":
         return json_response({"ok": False, "message": f"指标位置「{path}」无效"}, 400)
     attach(record, Attachment.EVIDENCE, path, upload.name, upload.read(), upload.content_type or "", request.user)
-    rows = record.attachments.filter(purpose=Attachment.EVIDENCE).select_related("uploaded_by").defer("data")
-    return json_response({"ok": True, "evidence": [evidence_json(a) for a in rows]})
+    return json_response({"ok": True, "evidence": evidence_list(record)})
 
 
 @login_required

@@ -107,7 +107,8 @@ def _create_from(request: HttpRequest, data: dict[str, Any], unit) -> tuple[Eval
     return record, notes
 
 
-def _evidence(record: Evaluation) -> list[dict[str, Any]]:
+def evidence_list(record: Evaluation) -> list[dict[str, Any]]:
+    """The evaluation's evidence files as the editor lists them."""
     rows = record.attachments.filter(purpose=Attachment.EVIDENCE).select_related("uploaded_by").defer("data")
     return [evidence_json(a) for a in rows]
 
@@ -135,7 +136,7 @@ def editor_context(request: HttpRequest, record: Evaluation, mode: str) -> dict[
     comments = _open_comments(record)
     data = {
         "document": record.document, "version": record.version, "analysis": record.analysis,
-        "comments": [c.to_json(record.document) for c in comments], "evidence": _evidence(record),
+        "comments": [c.to_json(record.document) for c in comments], "evidence": evidence_list(record),
         "rulesets": [{"id": r.id, "title": r.title, "kind": r.kind.value, "year": r.year}
                      for r in rulesets.available() if r.kind.value == record.kind],
         "previous": None if diff is None else {"changes": [c.to_json() for c in diff]},
