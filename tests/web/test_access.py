@@ -6,6 +6,9 @@ know how to fill fails the test, so a new view cannot escape it.
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -15,7 +18,17 @@ from jixiao.web.evaluations.models import Attachment
 
 from .conftest import World
 
-PUBLIC = {"login"}  # reachable without an account, shows no unit's data
+PUBLIC = {"login"}
+"""Reachable without an account. Besides these, every URL named ``public_…`` is public: it shows only
+published reports (an unpublished one is 404 for everybody), never a unit's working data."""
+
+API_PREFIX = "api/"
+"""The open API authenticates by token, not by session: ``tests/web/test_api_isolation.py`` walks every
+operation of its schema with each intruder's token (and checks it covers every API route)."""
+
+
+def is_public(p: URLPattern) -> bool:
+    return p.name in PUBLIC or (p.name or "").startswith("public_")
 
 
 def patterns(resolver=None, prefix: str = "") -> list[tuple[str, URLPattern]]:  # noqa: ANN001
@@ -28,30 +41,53 @@ def patterns(resolver=None, prefix: str = "") -> list[tuple[str, URLPattern]]:  
     return out
 
 
-def _fill(route: str, pattern: URLPattern, objects: dict[str, int]) -> str | None:
-    """The URL of ``pattern`` for the target's objects; None for patterns without an object."""
+def site_patterns() -> list[tuple[str, URLPattern]]:
+    """Every pattern but the token-authenticated API's."""
+    return [(route, p) for route, p in patterns() if not route.startswith(API_PREFIX)]
+
+
+def _fill(route: str, pattern: URLPattern, objects: dict) -> str | None:
+    """The URL of ``pattern`` for the target's objects; None for patterns without an argument.
+
+    An argument is filled from ``objects["route:<name>"]`` (per-pattern values, e.g. a format), else
+    ``pk`` is the target's attachment under ``attachments/`` and its evaluation elsewhere, else the
+    object of the argument's name (``department``, ``job``, ``indicator``, …: see ``_objects``).
+    """
     converters = pattern.pattern.converters
     if not converters:
         return None
     from django.urls import reverse
 
+    given = objects.get(f"route:{pattern.name}", {})
     kwargs = {}
     for name in converters:
-        if name == "pk":
+        if name in given:
+            kwargs[name] = given[name]
+        elif name == "pk":
             kwargs["pk"] = objects["attachment"] if route.startswith("attachments/") else objects["evaluation"]
         elif name == "number":
             kwargs["number"] = 1
         elif name == "fmt":
             kwargs["fmt"] = "docx"
+        elif name in objects:
+            kwargs[name] = objects[name]
         else:
-            pytest.fail(f"URL 模式 {route} 的参数 {name} 未纳入隔离测试：请在 tests/web/test_access.py 中补充")
+            pytest.fail(f"URL 模式 {route} 的参数 {name} 未纳入隔离测试：请在 tests/web/test_access.py 的 _objects "
+                        f"或 tests/web/objects_*.py 中补充")
     return reverse(pattern.name, kwargs=kwargs)
 
 
-def _objects(w: World, record) -> dict[str, int]:  # noqa: ANN001
+def _objects(w: World, record) -> dict:  # noqa: ANN001
+    """The target's objects, by argument name. Each area adds its own in ``tests/web/objects_<area>.py``:
+    a function ``isolation_objects(world, record) -> dict`` making the area's objects of ``record``'s unit."""
     a = services.attach(record, Attachment.EVIDENCE, "indicators[0].children[0].children[0]", "秘密.pdf",
                         b"%PDF-1.4 secret", "application/pdf", record.updated_by)
-    return {"evaluation": record.pk, "attachment": a.pk}
+    objects = {"evaluation": record.pk, "attachment": a.pk, "department": record.department_id,
+               "unit": record.unit_id, "year": record.year}
+    for path in sorted(Path(__file__).parent.glob("objects_*.py")):
+        module = importlib.import_module(f"{__package__}.{path.stem}")
+        objects.update(module.isolation_objects(w, record))
+    return objects
 
 
 def test_every_url_pattern_is_named():
@@ -74,7 +110,7 @@ def test_it_refuses_other_units_objects_on_every_url(world, intruder, target):
     client = Client()
     client.force_login(getattr(world, intruder))
     checked = 0
-    for route, p in patterns():
+    for route, p in site_patterns():
         url = _fill(route, p, objects)
         if url is None:
             continue
@@ -84,14 +120,14 @@ def test_it_refuses_other_units_objects_on_every_url(world, intruder, target):
             body = response.content.decode("utf-8", "replace")
             assert record.title not in body and "secret" not in body
             checked += 1
-    assert checked == 2 * sum(1 for _, p in patterns() if p.pattern.converters)
+    assert checked == 2 * sum(1 for _, p in site_patterns() if p.pattern.converters)
     record.refresh_from_db()
     assert record.version == 1 and record.status == "draft"
 
 
 def test_pages_without_an_object_show_only_ones_own(world, client_for):
     client = client_for(world.alice)
-    for route, p in patterns():
+    for route, p in site_patterns():
         if p.pattern.converters or p.name in PUBLIC or p.name == "logout":
             continue
         from django.urls import reverse
@@ -104,13 +140,18 @@ def test_pages_without_an_object_show_only_ones_own(world, client_for):
 
 def test_anonymous_visitors_are_sent_to_login(world):
     client = Client()
-    for route, p in patterns():
+    objects = _objects(world, world.eval_a)
+    for route, p in site_patterns():
         if p.name in PUBLIC or p.name == "logout":
             continue
-        url = _fill(route, p, {"evaluation": world.eval_a.pk, "attachment": 1})
+        url = _fill(route, p, objects)
         from django.urls import reverse
 
         response = client.get(url or reverse(p.name))
+        if is_public(p):  # published reports only: the target is not published
+            assert response.status_code in (200, 404), (route, response.status_code)
+            assert world.eval_a.title not in response.content.decode("utf-8", "replace")
+            continue
         assert response.status_code in (302, 401), (route, response.status_code)
         if response.status_code == 302:
             assert "/accounts/login/" in response["Location"]

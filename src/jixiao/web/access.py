@@ -38,6 +38,9 @@ class Action(StrEnum):
     RETURN = "return"
     APPROVE = "approve"
     REOPEN = "reopen"
+    PUBLISH = "publish"  # publish an approved evaluation on the public pages, or withdraw it
+    FOLLOW_UP = "follow_up"  # record the bureau's results application (结果应用) of an approved evaluation
+    RECTIFY = "rectify"  # record the unit's rectification (整改) the follow-up asks for
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,16 @@ def decide(user: Any, action: Action, e: Evaluation, today: dt.date | None = Non
         if e.status != Status.APPROVED:
             return Decision(False, "只有已通过的自评需要重新打开")
         return ALLOW
+    if action in (Action.PUBLISH, Action.FOLLOW_UP):
+        if role.in_unit:
+            return Decision(False, "只有财政局审核人或管理员可以公开自评或登记结果应用")
+        if e.status != Status.APPROVED:
+            return Decision(False, f"该自评当前状态为“{e.get_status_display()}”；审核通过后才能公开或登记结果应用")
+        return ALLOW
+    if action is Action.RECTIFY:
+        if not role.in_unit:
+            return Decision(False, "整改情况由被评价单位填写；财政局人员在结果应用中查看")
+        return ALLOW
     return Decision(False, "未知的操作")
 
 
@@ -200,8 +213,20 @@ def context(request: HttpRequest) -> dict[str, Any]:
             "user_display": display_name(request.user) if m else ""}
 
 
-__all__ = ["ALLOW", "EDITABLE", "Action", "Decision", "allowed_actions", "decide", "evaluation_for",
+__all__ = ["ALLOW", "EDITABLE", "Action", "Decision", "allowed_actions", "bureau_staff", "decide", "evaluation_for",
            "is_reviewer", "membership", "units_for", "visible"]
+
+
+def bureau_staff(user: Any) -> Membership:
+    """The membership of a bureau's reviewer or administrator; PermissionDenied for anyone else.
+
+    For the bureau-wide pages (dashboards, open rectifications, batch rendering): they show every unit
+    of the person's bureau, and nothing of any other bureau.
+    """
+    m = membership(user)
+    if m is None or m.role not in (Role.REVIEWER, Role.ADMIN):
+        raise PermissionDenied("只有财政局审核人和管理员可以查看全局统计和批量操作")
+    return m
 
 
 def administered_bureau(user: Any):  # noqa: ANN201 - orgs.models.Bureau

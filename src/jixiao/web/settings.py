@@ -51,6 +51,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "jixiao.web.orgs",
     "jixiao.web.evaluations",
+    "jixiao.web.dashboards",
+    "jixiao.web.publication",
+    "jixiao.web.jobs",
+    "jixiao.web.indicators",
+    "jixiao.web.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +107,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared by every server process (the login throttle counts failures across them): a table in the same
 # database, created by the migration orgs/0002.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jixiao_cache"}}
+
+# Background jobs (batch import, rendering a department's reports): Django's tasks framework (the
+# django-tasks backport on Django 5.2) with its database backend. Jobs wait in a table of the same
+# database; `python -m jixiao.web db_worker` runs them, and any number of workers on any number of
+# machines share the queue through the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,8 +1,8 @@
 """URL patterns. Every view that shows or changes an evaluation goes through :mod:`jixiao.web.access`;
-``tests/web/test_isolation.py`` walks this list so that a new view cannot escape the isolation test."""
+``tests/web/test_access.py`` walks this list so that a new view cannot escape the isolation test."""
 
 from django.contrib.auth import views as auth
-from django.urls import path
+from django.urls import include, path
 
 from .evaluations.views import editing, pages, queue, workflow
 from .orgs import views as people
@@ -30,4 +30,9 @@ urlpatterns = [
     path("attachments/<int:pk>/", editing.attachment, name="attachment"),
     path("review/", queue.queue, name="queue"),
     path("bureau/", people.bureau, name="bureau"),
+    path("", include("jixiao.web.dashboards.urls")),
+    path("", include("jixiao.web.publication.urls")),
+    path("", include("jixiao.web.jobs.urls")),
+    path("", include("jixiao.web.indicators.urls")),
+    path("", include("jixiao.web.api.urls")),
 ]
