@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jixiao.web.api",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API's interactive docs from its own bundled files, never a CDN
 ]
 
 MIDDLEWARE = [

@@ -213,8 +213,12 @@ def approve(record: Evaluation, user: Any, reason: str) -> Transition:
 def reopen(record: Evaluation, user: Any, reason: str) -> Transition:
     if not reason.strip():
         raise ServiceError("重新打开须写明理由")
+    from ..publication.services import withdraw_on_reopen  # the publication app builds on this one
+
     with transaction.atomic():
-        return _move(record, "reopen", (Status.APPROVED,), Status.RETURNED, user, reason)
+        t = _move(record, "reopen", (Status.APPROVED,), Status.RETURNED, user, reason)
+        withdraw_on_reopen(record, user, reason)  # what is published must be what was approved
+        return t
 
 
 def attach(record: Evaluation, purpose: str, path: str, name: str, data: bytes, content_type: str,
