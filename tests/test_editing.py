@@ -137,3 +137,32 @@ def test_what_is_attached_to_a_row_follows_the_row(doc004):
     assert editing.relocate(leaf, name, moved) == f"indicators[1].children[0].children[{len(group) - 1}]"
     del group[-1]
     assert editing.relocate(leaf, name, moved) is None
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "/proc/self/environ", "../../../../etc/hostname",
+                                  "x" * 5000, "zhengzhou-2021-project.yaml", "/dev/zero"])
+def test_a_documents_rule_set_is_an_id_and_never_a_file_to_open(doc004, name, monkeypatch):
+    opened = []
+    real_open = open
+
+    def watch(file, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", watch)
+    data = copy.deepcopy(doc004) | {"ruleset": name}
+    analysis = editing.analyse(data)
+    [problem] = analysis.problems
+    assert problem.path == "ruleset" and "没有 id 为" in problem.message and len(problem.message) < 400
+    assert not any(name in f for f in opened)
+    assert "root:" not in problem.message  # nothing of the named file comes back
+
+
+def test_the_command_line_still_loads_a_rule_set_file_by_path(tmp_path):
+    source = rulesets.DATA_DIR / "zhengzhou-2021-project.yaml"
+    path = tmp_path / "my-rules.yaml"
+    path.write_text(source.read_text(encoding="utf-8").replace("id: zhengzhou-2021-project", "id: my-rules", 1),
+                    encoding="utf-8")
+    assert rulesets.load(path).id == "my-rules"
+    with pytest.raises(rulesets.RuleSetError, match="无法读取|不存在"):
+        rulesets.load("y" * 5000 + ".yaml")

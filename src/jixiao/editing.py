@@ -406,7 +406,7 @@ def next_year(data: dict[str, Any], year: int) -> dict[str, Any]:
     new["narrative"] = headings(data.get("narrative") or [])
     if new.get("ruleset"):
         try:
-            rules = rulesets.load(new["ruleset"])
+            rules = rulesets.load_id(new["ruleset"])
         except RuleSetError:
             new.pop("ruleset")
         else:

@@ -36,8 +36,8 @@ def ruleset_for(evaluation: Evaluation, ruleset: str | None = None) -> RuleSet:
     """The rule set to use: the one asked for, else the document's, else the default for its kind/year/region."""
     if ruleset:
         return rulesets.load(ruleset)
-    if evaluation.ruleset:
-        return rulesets.load(evaluation.ruleset)
+    if evaluation.ruleset:  # named by the document's data: an id, never a path
+        return rulesets.load_id(evaluation.ruleset)
     return rulesets.default_for(evaluation.kind, evaluation.year, evaluation.region)
 
 

@@ -325,16 +325,32 @@ def _load_cached(key: str, mtime: float) -> RuleSet:
 
 
 def load(ruleset: str | Path) -> RuleSet:
-    """Load a rule set by id (``zhengzhou-2021-project``) or by file path."""
+    """Load a rule set by id (``zhengzhou-2021-project``) or by file path.
+
+    A path is for the person at the command line (``--ruleset my-rules.yaml``). A rule set named by
+    *data* (a document's ``ruleset`` field, a form, an upload) goes through :func:`load_id`, which never
+    opens a path: a document must not make the program read a file of its choosing.
+    """
     text = str(ruleset)
-    path = Path(text)
-    if not (text.endswith((".yaml", ".yml")) or path.is_file()):
-        files = _files()
-        if text not in files:
-            raise RuleSetError(f"没有 id 为「{text}」的评分规则，可用：{', '.join(sorted(files))}")
-        path = files[text]
-    if not path.is_file():
-        raise RuleSetError(f"评分规则文件不存在：{path}")
+    try:
+        path = Path(text)
+        if not (text.endswith((".yaml", ".yml")) or path.is_file()):
+            return load_id(text)
+        if not path.is_file():
+            raise RuleSetError(f"评分规则文件不存在：{path}")
+        return _load_cached(str(path.resolve()), path.stat().st_mtime)
+    except OSError as exc:  # a name too long, a directory, no permission …
+        raise RuleSetError(f"评分规则文件无法读取：{text[:200]}（{exc.strerror or exc}）") from None
+
+
+def load_id(ruleset_id: str) -> RuleSet:
+    """Load a rule set by its id only (one of :func:`available`); any other text is refused, never opened."""
+    files = _files()
+    text = str(ruleset_id)
+    if text not in files:
+        shown = text if len(text) <= 80 else text[:80] + "…"
+        raise RuleSetError(f"没有 id 为「{shown}」的评分规则，可用：{', '.join(sorted(files))}")
+    path = files[text]
     return _load_cached(str(path.resolve()), path.stat().st_mtime)
 
 

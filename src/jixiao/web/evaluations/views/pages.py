@@ -71,7 +71,7 @@ def _create_from(request: HttpRequest, data: dict[str, Any], unit) -> tuple[Eval
     start = data["start"]
     user = request.user
     if start == "blank":
-        rules = rulesets.load(data["ruleset"])
+        rules = rulesets.load_id(data["ruleset"])
         if rules.kind.value != data["kind"]:
             raise ServiceError(f"评分规则「{rules.title}」不适用于所选类型")
         doc = editing.blank(data["kind"], rules, data["year"], unit.name, data.get("project") or None,
