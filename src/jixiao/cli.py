@@ -494,11 +494,13 @@ if __name__ == "__main__":  # pragma: no cover
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn 工作进程数")
 @click.option("--no-demo", is_flag=True, help="空数据库时不载入演示数据")
-def serve_command(port: int, host: str, workers: int, no_demo: bool) -> None:
+@click.option("--no-worker", is_flag=True, help="不启动后台处理进程（批量任务由别处的 db_worker 执行）")
+def serve_command(port: int, host: str, workers: int, no_demo: bool, no_worker: bool) -> None:
     """启动网页平台（默认 SQLite，数据在 ./jixiao-data；设置 DATABASE_URL 则用 PostgreSQL）。
 
-    首次启动时建表，并把自带的示例载入为演示财政局，打印演示账号。
+    首次启动时建表，并把自带的示例载入为演示财政局，打印演示账号；同时启动一个后台处理进程
+    （批量导入、批量生成报告），随服务一起停止。
     """
     from .web.server import serve
 
-    serve(host, port, workers, demo=not no_demo, echo=click.echo)
+    serve(host, port, workers, demo=not no_demo, echo=click.echo, worker=not no_worker)

@@ -236,3 +236,29 @@ def administered_bureau(user: Any):  # noqa: ANN201 - orgs.models.Bureau
         who = _names(m.bureau_id, Role.ADMIN) if m is not None else "财政局管理员"
         raise PermissionDenied(f"只有财政局管理员可以管理单位、人员和截止日期（本局管理员：{who}）")
     return m.bureau
+
+
+def jobs_visible(user: Any):  # noqa: ANN201 - QuerySet[jobs.models.Job]
+    """The batch jobs (批量任务) ``user`` may see: a unit's people their unit's jobs, a bureau's reviewers and
+    administrators every job of the bureau (a unit's own ones included). Another's job is not found (404)."""
+    from .jobs.models import Job
+
+    m = membership(user)
+    if m is None:
+        return Job.objects.none()
+    if Role(m.role).in_unit:
+        return Job.objects.filter(unit_id=m.unit_id)
+    return Job.objects.filter(bureau_id=m.bureau_id)
+
+
+def batch_import_scope(user: Any) -> tuple[int, Unit | None]:
+    """Where ``user``'s batch import goes: (bureau id, their unit) for a unit's editor or leader; (bureau id, None)
+    for the bureau administrator, each report to the unit it names. PermissionDenied (with who can) otherwise."""
+    m = membership(user)
+    if m is not None and Role(m.role).in_unit:
+        return m.bureau_id, m.unit
+    if m is not None and m.role == Role.ADMIN:
+        return m.bureau_id, None
+    who = _names(m.bureau_id, Role.ADMIN) if m is not None else "财政局管理员"
+    raise PermissionDenied(format_lazy("批量导入由预算单位人员（导入本单位）或财政局管理员（{}，按文件中的单位名称导入全局）进行",
+                                       who))

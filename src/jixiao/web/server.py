@@ -1,10 +1,28 @@
-"""``jixiao serve``: migrate, load the demo into an empty database, then run gunicorn."""
+"""``jixiao serve``: migrate, load the demo into an empty database, then run gunicorn and one background worker.
+
+The worker (``python -m jixiao.web db_worker``, the batch jobs' processing process) runs beside
+gunicorn so that the demo's batch imports and renders work out of the box; ``--no-worker`` leaves it
+out (when workers run elsewhere). It is a child process in its own process group: Ctrl+C reaches
+gunicorn only, and the server then stops the worker with one SIGTERM, which lets the job in hand
+finish its current file and queue itself again (:mod:`jixiao.web.jobs.tasks`); after
+:data:`WORKER_GRACE` seconds it is killed, and the job is recovered by the next worker
+(:func:`jixiao.web.jobs.runner.reap`). On Linux the worker also ends if the server is killed outright.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+
+WORKER_GRACE = 30
+"""Seconds a stopping worker gets to finish the file in hand."""
+RESTART_DELAY = 5
+"""Seconds before a worker that exited on its own is started again."""
 
 
 def setup() -> None:
@@ -34,7 +52,72 @@ def prepare(demo: bool = True, echo: Callable[[str], None] = print) -> None:
         print_logins(load_demo() or demo_logins(), echo)
 
 
-def serve(host: str, port: int, workers: int, demo: bool = True, echo: Callable[[str], None] = print) -> None:
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the worker gets SIGTERM when the server process dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class Worker:
+    """The one background worker ``jixiao serve`` runs beside gunicorn, restarted if it exits on its own."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        self.echo = echo
+        self.process: subprocess.Popen | None = None
+        self.stopping = threading.Event()
+        self.watcher: threading.Thread | None = None
+        self.owner = os.getpid()
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "jixiao.web", "db_worker", "--no-reload", "--interval", "1",
+                "--worker-id", f"serve-{os.uname().nodename}-{os.getpid()}"[:64]]
+
+    def start(self) -> None:
+        self.process = self._spawn()
+        self.watcher = threading.Thread(target=self._watch, name="jixiao-worker-watch", daemon=True)
+        self.watcher.start()
+        self.echo(f"后台处理进程已启动（批量任务；进程号 {self.process.pid}）")
+
+    def _spawn(self) -> subprocess.Popen:
+        # The parent-death signal is set only from the main thread (a restart comes from the watcher thread,
+        # and the signal follows the thread that started the child).
+        tie = sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread()
+        return subprocess.Popen(self.command(), start_new_session=True, preexec_fn=_die_with_parent if tie else None)
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(1):
+            if self.process is not None and self.process.poll() is not None and not self.stopping.is_set():
+                self.echo(f"后台处理进程已退出（退出码 {self.process.returncode}），{RESTART_DELAY} 秒后重新启动")
+                if self.stopping.wait(RESTART_DELAY):
+                    return
+                self.process = self._spawn()
+
+    def stop(self) -> None:
+        """SIGTERM, a grace period for the job in hand, then SIGKILL.
+
+        Only in the server's own process: gunicorn's forked workers leave through the same code on exit.
+        """
+        if os.getpid() != self.owner:
+            return
+        self.stopping.set()
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(WORKER_GRACE)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        self.echo("后台处理进程已停止")
+
+
+def serve(host: str, port: int, workers: int, demo: bool = True, echo: Callable[[str], None] = print,
+          worker: bool = True) -> None:
     prepare(demo, echo)
     from gunicorn.app.base import BaseApplication
 
@@ -49,5 +132,14 @@ def serve(host: str, port: int, workers: int, demo: bool = True, echo: Callable[
         def load(self):  # noqa: ANN202
             return application
 
+    background = Worker(echo) if worker else None
+    if background is not None:
+        background.start()
+    else:
+        echo("未启动后台处理进程（--no-worker）：批量任务需另行运行 python -m jixiao.web db_worker")
     echo(f"绩效平台：http://{host}:{port}/ （Ctrl+C 停止）")
-    Server().run()
+    try:
+        Server().run()
+    finally:
+        if background is not None:
+            background.stop()

@@ -145,6 +145,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 JIXIAO_MAX_UPLOAD = 20 * 1024 * 1024
+# A batch import may be a folder of many files (the jobs app caps a job at 1000 files and 200 MB).
+DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 
 LOGGING = {
     "version": 1,
