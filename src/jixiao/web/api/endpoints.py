@@ -24,12 +24,11 @@ from ninja import Field as F
 from ninja.files import UploadedFile
 
 from jixiao import editing, rulesets
-from jixiao.readers import read_bytes
 
 from .. import access
 from ..access import Action
 from ..evaluations import services
-from ..evaluations.models import HEAVY, Evaluation, Status, Version, display_name
+from ..evaluations.models import HEAVY, Evaluation, Status, display_name
 from ..evaluations.services import ServiceError
 from ..evaluations.views import editing as editing_views
 from . import schemas as s
@@ -235,25 +234,12 @@ def import_evaluation(request: HttpRequest, file: File[UploadedFile],
     name = (file.name or "未命名").replace("\x00", "")
     if file.size > settings.JIXIAO_MAX_UPLOAD:
         raise ApiError(413, f"文件「{name}」过大（{file.size} 字节），上限为 20 MB")
-    raw = file.read()
-    imported = read_bytes(raw, name)
-    if imported.evaluation is None:
-        problems = "；".join(str(p) for p in imported.problems[:5]) or "无法识别为自评报告或自评表"
-        raise ApiError(400, f"无法导入「{name}」：{problems}")
-    doc = editing.document_json(imported.evaluation)
-    doc.pop("provenance", None)
-    analysis = editing.analyse(doc)
-    if not analysis.ok:
-        raise ApiError(400, f"无法导入「{name}」：" + "；".join(
-            f"{p['label'] or p['path']}：{p['message']}" for p in analysis.to_json()["problems"][:5]))
-    record = _store(request, target, analysis, f"导入自文件「{name}」",
-                    source=(name, raw, file.content_type or ""))
-    notes = [f"已从「{name}」导入；按数据重新计算了{len(analysis.changes)}个数字（见“版本历史”）"]
-    if imported.evaluation.unit != target.name:
-        notes.append(f"文件中的单位名称为「{imported.evaluation.unit}」，与本单位「{target.name}」不同，请核对")
-    notes += [f"导入提示：{f.message}" for f in imported.findings[:10]]
-    Version.objects.filter(evaluation=record, number=1).update(
-        note=(f"导入自文件「{name}」；重新计算：" + "；".join(str(c) for c in analysis.changes))[:500])
+    try:
+        record, _, notes = services.import_report(target, name, file.read(), file.content_type or "", request.user)
+    except (services.Unreadable, services.Invalid) as exc:
+        raise ApiError(400, str(exc)) from None
+    except ServiceError as exc:  # already exists
+        raise ApiError(409, str(exc)) from None
     return Reply(201, _summary(_fresh(record.pk)) | {"notes": notes})
 
 

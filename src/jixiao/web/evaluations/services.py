@@ -15,6 +15,8 @@ from django.utils import timezone
 from jixiao import editing
 from jixiao.document import Kind as DocKind
 from jixiao.editing import Analysis, FieldChange
+from jixiao.native import Problem
+from jixiao.readers import read_bytes
 
 from ..orgs.models import Project, Unit
 from .models import (EDITABLE, HEAVY, IN_REVIEW, Attachment, Comment, Evaluation, Justification, Status, Transition,
@@ -23,6 +25,60 @@ from .models import (EDITABLE, HEAVY, IN_REVIEW, Attachment, Comment, Evaluation
 
 class ServiceError(Exception):
     """An action that cannot be done, with a message for the person who tried."""
+
+
+class Unreadable(ServiceError):
+    """An uploaded file that is not a report this program reads (the message names the file and what is wrong)."""
+
+
+class Invalid(ServiceError):
+    """Document data that does not validate (the message names the fields)."""
+
+
+class Exists(ServiceError):
+    """The unit (or project) already has this year's evaluation of that kind."""
+
+
+def problem_text(p: Problem) -> str:
+    """A reader's problem without the file name (messages name the file once, in front)."""
+    where = f"第{p.line}行，" if p.line else ""
+    text = f"{where}{p.path + '：' if p.path else ''}{p.message}"
+    return f"{text}（应为：{p.expected}）" if p.expected else text
+
+
+@dataclass
+class Report:
+    """An uploaded report read into document data (provenance left out: it names the server's temporary file)."""
+
+    evaluation: Any  # jixiao.document.Evaluation
+    data: dict[str, Any]
+    findings: list[Any]
+
+
+def read_report(raw: bytes, name: str) -> Report:
+    """Read an uploaded file of any format the readers know; Unreadable when it is not a report."""
+    imported = read_bytes(raw, name)
+    if imported.evaluation is None:
+        problems = "；".join(problem_text(p) for p in imported.problems[:5]) or "无法识别为自评报告或自评表"
+        raise Unreadable(f"无法导入「{name}」：{problems}")
+    data = editing.document_json(imported.evaluation)
+    data.pop("provenance", None)
+    return Report(imported.evaluation, data, list(imported.findings))
+
+
+def import_report(unit: Unit, name: str, raw: bytes, content_type: str, user: Any,
+                  note: str = "") -> tuple[Evaluation, Analysis, list[str]]:
+    """A new evaluation of ``unit`` from an uploaded report, the file kept as its source; with notes for the person.
+
+    Raises Unreadable, Invalid or Exists (all ServiceError).
+    """
+    report = read_report(raw, name)
+    record, analysis = create(unit, report.data, user, note or f"导入自文件「{name}」", source=(name, raw, content_type))
+    notes = [f"已从「{name}」导入；按数据重新计算了{len(analysis.changes)}个数字（见“版本历史”）"]
+    if report.evaluation.unit != unit.name:
+        notes.append(f"文件中的单位名称为「{report.evaluation.unit}」，与本单位「{unit.name}」不同，请核对")
+    notes += [f"导入提示：{f.message}" for f in report.findings[:10]]
+    return record, analysis, notes
 
 
 def summary_fields(analysis: Analysis) -> dict[str, Any]:
@@ -50,17 +106,20 @@ def create(unit: Unit, data: dict[str, Any], user: Any, note: str, project: Proj
            source: tuple[str, bytes, str] | None = None) -> tuple[Evaluation, Analysis]:
     """Store a new evaluation of ``unit`` from document data (settled first), as version 1.
 
-    ``source`` (name, bytes, content type) keeps the file it was imported from.
-    Raises ServiceError when the data does not validate or the unit already has this evaluation.
+    ``source`` (name, bytes, content type) keeps the file it was imported from. The figures the
+    settling recomputed are listed in the version's note.
+    Raises Invalid when the data does not validate, Exists when the unit already has this evaluation.
     """
     analysis = editing.analyse(data)
     if not analysis.ok:
-        raise ServiceError("；".join(f"{p['label'] or p['path']}：{p['message']}"
+        raise Invalid("；".join(f"{p['label'] or p['path']}：{p['message']}"
                                     for p in analysis.to_json()["problems"]) or "文档无效")
     e = analysis.settled
     if e.kind is DocKind.PROJECT and project is None:
         project, _ = Project.objects.get_or_create(unit=unit, name=e.project.name[:200])
     doc = editing.document_json(e)
+    if analysis.changes:
+        note = f"{note}；重新计算：" + "；".join(str(c) for c in analysis.changes)
     try:
         with transaction.atomic():
             record = Evaluation.objects.create(
@@ -74,7 +133,7 @@ def create(unit: Unit, data: dict[str, Any], user: Any, note: str, project: Proj
     except IntegrityError:
         kind = "项目支出" if e.kind is DocKind.PROJECT else "部门整体支出"
         what = f"项目「{project.name}」" if project else unit.name
-        raise ServiceError(f"{what}已有{e.year}年度{kind}绩效自评，请在原自评中修改，不要重复创建") from None
+        raise Exists(f"{what}已有{e.year}年度{kind}绩效自评，请在原自评中修改，不要重复创建") from None
     return record, analysis
 
 

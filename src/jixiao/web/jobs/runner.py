@@ -37,12 +37,9 @@ from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from jixiao import editing
-from jixiao.native import Problem
-from jixiao.readers import read_bytes
 
-from ..evaluations.models import Evaluation, Version
-from ..evaluations.services import ServiceError, create
+from ..evaluations.models import Evaluation
+from ..evaluations.services import ServiceError, Unreadable, create, read_report
 from ..orgs.models import Unit
 from .archive import Expanded
 from .models import ACTIVE, Item, ItemState, Job, Kind, Status
@@ -236,13 +233,6 @@ def _finish(job: Job, task_id: str, work: Importer | Renderer, status: Status) -
 # ---------------------------------------------------------------- import
 
 
-def problem_text(p: Problem) -> str:
-    """A reader's problem without the file name (the message names the file once, in front)."""
-    where = f"第{p.line}行，" if p.line else ""
-    text = f"{where}{p.path + '：' if p.path else ''}{p.message}"
-    return f"{text}（应为：{p.expected}）" if p.expected else text
-
-
 def source_name(name: str) -> str:
     """The file's own name, without the archive it came from or its folders (``批量.zip：金水/报告.docx`` → ``报告.docx``)."""
     archive, sep, member = name.partition("：")
@@ -287,11 +277,11 @@ class Importer:
 
     def prepare(self, item: Item) -> Outcome:
         raw = bytes(Item.objects.filter(pk=item.pk).values_list("data", flat=True).get() or b"")
-        imported = read_bytes(raw, item.name)
-        if imported.evaluation is None:
-            problems = "；".join(problem_text(p) for p in imported.problems[:5]) or "无法识别为自评报告或自评表"
-            return Outcome(False, f"无法导入「{item.name}」：{problems}")
-        e = imported.evaluation
+        try:
+            report = read_report(raw, item.name)
+        except Unreadable as exc:
+            return Outcome(False, str(exc))
+        e = report.evaluation
         notes = []
         if self.job.unit_id:
             unit = self.job.unit
@@ -302,9 +292,8 @@ class Importer:
             if isinstance(found, str):
                 return Outcome(False, found)
             unit = found
-        doc = editing.document_json(e)
-        doc.pop("provenance", None)
-        hints = len(imported.findings)
+        doc = report.data
+        hints = len(report.findings)
         if hints:
             notes.append(f"读取提示 {hints} 条（见自评的审核发现）")
 
@@ -313,10 +302,6 @@ class Importer:
                 with transaction.atomic():  # a savepoint: a refused file leaves nothing (not even its project)
                     record, analysis = create(unit, doc, self.job.created_by, f"批量导入（任务#{self.job.pk}）自文件「{item.name}」",
                                               source=(source_name(item.name), raw, item.content_type))
-                    if analysis.changes:
-                        Version.objects.filter(evaluation=record, number=1).update(
-                            note=(f"批量导入（任务#{self.job.pk}）自文件「{item.name}」；重新计算："
-                                  + "；".join(str(c) for c in analysis.changes))[:500])
             except ServiceError as exc:
                 return Outcome(False, f"「{item.name}」：{exc}")
             text = (f"已导入为 {unit.name} {record.year}年度{record.get_kind_display()}自评「{record.title}」"

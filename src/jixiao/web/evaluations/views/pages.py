@@ -14,13 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from jixiao import editing, rulesets
-from jixiao.readers import read_bytes
 
 from ... import access
 from ...access import Action
 from ..forms import NewEvaluationForm
-from ..models import HEAVY, IN_REVIEW, Attachment, Comment, Evaluation, Status, Transition, Version, display_name
-from ..services import ServiceError, create, submission_diff
+from ..models import HEAVY, IN_REVIEW, Attachment, Comment, Evaluation, Status, Transition, display_name
+from ..services import ServiceError, create, import_report, submission_diff
 
 
 @login_required
@@ -89,21 +88,7 @@ def _create_from(request: HttpRequest, data: dict[str, Any], unit) -> tuple[Eval
     upload = data["file"]
     if upload.size > settings.JIXIAO_MAX_UPLOAD:
         raise ServiceError(f"文件「{upload.name}」过大（{upload.size} 字节），上限为 20 MB")
-    raw = upload.read()
-    imported = read_bytes(raw, upload.name)
-    if imported.evaluation is None:
-        problems = "；".join(str(p) for p in imported.problems[:5]) or "无法识别为自评报告或自评表"
-        raise ServiceError(f"无法导入「{upload.name}」：{problems}")
-    doc = editing.document_json(imported.evaluation)
-    doc.pop("provenance", None)
-    record, analysis = create(unit, doc, user, f"导入自文件「{upload.name}」", source=(upload.name, raw,
-                              upload.content_type or ""))
-    notes = [f"已从「{upload.name}」导入；按数据重新计算了{len(analysis.changes)}个数字（见“版本历史”）"]
-    if imported.evaluation.unit != unit.name:
-        notes.append(f"文件中的单位名称为「{imported.evaluation.unit}」，与本单位「{unit.name}」不同，请核对")
-    notes += [f"导入提示：{f.message}" for f in imported.findings[:10]]
-    Version.objects.filter(evaluation=record, number=1).update(
-        note=(f"导入自文件「{upload.name}」；重新计算：" + "；".join(str(c) for c in analysis.changes))[:500])
+    record, _, notes = import_report(unit, upload.name, upload.read(), upload.content_type or "", user)
     return record, notes
 
 
