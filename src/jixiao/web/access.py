@@ -229,12 +229,12 @@ def bureau_staff(user: Any) -> Membership:
     return m
 
 
-def administered_bureau(user: Any):  # noqa: ANN201 - orgs.models.Bureau
-    """The bureau ``user`` administers; PermissionDenied (with who can) for anyone else."""
+def administered_bureau(user: Any, what: str = "管理单位、人员和截止日期"):  # noqa: ANN201 - orgs.models.Bureau
+    """The bureau ``user`` administers; PermissionDenied (saying ``what`` is refused, and who can) for anyone else."""
     m = membership(user)
     if m is None or m.role != Role.ADMIN:
         who = _names(m.bureau_id, Role.ADMIN) if m is not None else "财政局管理员"
-        raise PermissionDenied(f"只有财政局管理员可以管理单位、人员和截止日期（本局管理员：{who}）")
+        raise PermissionDenied(f"只有财政局管理员可以{what}（本局管理员：{who}）")
     return m.bureau
 
 

@@ -1,3 +1,4 @@
+"""指标库."""
 from django.apps import AppConfig
 
 
@@ -5,3 +6,8 @@ class IndicatorsConfig(AppConfig):
     name = "jixiao.web.indicators"
     label = "indicators"
     verbose_name = "指标库"
+
+    def ready(self) -> None:
+        from .signals import connect
+
+        connect()

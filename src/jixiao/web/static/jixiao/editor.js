@@ -584,7 +584,8 @@
       { class: 'jx-ev-btn', dataset: { evidencePath: p } });
     return h('tbody', { class: 'jx-leaf', 'data-path': p, 'data-label': label },
       h('tr', { class: 'jx-leaf-main' },
-        h('td', { class: 'jx-c-name' }, control(`${p}.name`, `${label} 三级指标名称`)),
+        h('td', { class: 'jx-c-name' }, h('div', { class: 'jx-name-cell' }, control(`${p}.name`, `${label} 三级指标名称`),
+          libraryButton(`从指标库选择：${label}`, () => openLibrary({ leafPath: p })))),
         LEAF_COLUMNS.map(([key, title, kind]) => h('td', { class: `jx-c-${key}` }, control(`${p}.${key}`, `${label} ${title}`, kind))),
         h('td', { class: 'jx-c-score' }, derived(`${p}.score`, `${label} 得分`)),
         h('td', { class: 'jx-c-appl' }, h('label', { class: 'jx-check' }, control(`${p}.applicable`, `${label} 是否适用`, 'checkbox'), h('span', { text: '适用' }))),
@@ -649,7 +650,8 @@
       cats.map((_, i) => renderCategory(cats, i, ids)),
       cats.length ? null : h('p', { class: 'jx-empty', text: '尚无绩效指标。' }),
       h('div', { class: 'jx-toolbar jx-edit-only' },
-        button('＋ 添加一级指标', '添加一级指标', () => addItem('indicators', { name: '', children: [{ name: '', children: [{ name: '' }] }] }, ids))),
+        button('＋ 添加一级指标', '添加一级指标', () => addItem('indicators', { name: '', children: [{ name: '', children: [{ name: '' }] }] }, ids)),
+        state.urls.indicators ? button('＋ 从指标库添加', '从指标库选择指标，按其一级、二级指标放入相应位置', () => openLibrary({}), { class: 'jx-lib-add' }) : null),
       renderReported());
   }
 
@@ -1432,6 +1434,256 @@
     main.addEventListener('focusin', pick);
   }
 
+  // ------------------------------------------------------------------ indicator library (指标库)
+  // A unit person picks an indicator of the bureau's library instead of typing it: the picked
+  // name, target and unit (and 指标说明 when the row has none) go into a row. From a row's
+  // 「指标库」 button they fill that row; from 「从指标库添加」 a new row goes where the
+  // indicator's 一级 › 二级 fit the document. Typing freely still works.
+
+  const LIBRARY_DELAY_MS = 250;
+  const LIBRARY_LIMIT = 30;
+
+  function libraryButton(label, onclick) {
+    if (!state.urls.indicators) return null;
+    return button('指标库', label, onclick, { class: 'jx-lib-btn jx-edit-only' });
+  }
+
+  /** A level name as compared across documents: 产出指标 and 产出 are the same level. */
+  function levelKey(name) {
+    return String(name || '').replace(/\s+/g, '').replace(/(指标|类)$/, '');
+  }
+
+  function libraryLevels() {
+    const seen = new Set();
+    for (const c of listOf('indicators')) {
+      const key = levelKey(c && c.name);
+      if (key) seen.add(key);
+    }
+    return [...seen];
+  }
+
+  function libraryOption(item, id, common) {
+    const badges = [
+      item.recommended ? h('span', { class: 'jx-lib-tag jx-lib-rec', text: '推荐' }) : null,
+      common || item.common ? h('span', { class: 'jx-lib-tag jx-lib-common', text: '共性指标' }) : null,
+    ];
+    const facts = [];
+    if (item.target) facts.push(`常用指标值 ${item.target}`);
+    if (item.unit) facts.push(`单位 ${item.unit}`);
+    if (item.range) facts.push(`范围 ${item.range}`);
+    if (item.uses !== undefined) facts.push(`使用 ${item.uses} 次`);
+    if (item.years) facts.push(`${item.years}年度`);
+    const where = common ? (item.direction || '') : `${item.level1 || '（未填）'} › ${item.level2 || '（未填）'}${item.kind_label ? ` · ${item.kind_label}` : ''}`;
+    const hint = item.formula || '';
+    return h('li', { id, role: 'option', class: 'jx-lib-option', 'aria-selected': 'false' },
+      h('div', { class: 'jx-lib-line' }, h('strong', { class: 'jx-lib-name', text: item.name }), badges),
+      h('div', { class: 'jx-lib-sub', text: where }),
+      facts.length ? h('div', { class: 'jx-lib-sub', text: facts.join(' · ') }) : null,
+      item.note ? h('div', { class: 'jx-lib-note', text: `推荐说明：${item.note}` }) : null,
+      hint ? h('div', { class: 'jx-lib-formula', text: hint }) : null,
+      item.departments && item.departments.length ? h('div', { class: 'jx-lib-sub', text: `使用部门：${item.departments.join('、')}${item.more_departments ? ` 等${item.department_count}个` : ''}` }) : null);
+  }
+
+  /**
+   * The picker dialog. opts.leafPath: fill that row; else add a row where the pick fits.
+   * Keyboard: type to search, ↑/↓ to move, Enter to pick, Esc to close.
+   */
+  function openLibrary(opts) {
+    if (!editable() || !state.urls.indicators) return;
+    const leafPath = opts.leafPath || '';
+    const catPath = leafPath ? leafPath.replace(/\.children\[\d+\]\.children\[\d+\]$/, '') : '';
+    const rowLevel = catPath ? levelKey(getAt(state.doc, `${catPath}.name`)) : '';
+    const kindName = KIND_NAMES[state.doc.kind] ? state.doc.kind : '';
+    const listId = 'jx-lib-list';
+    const input = h('input', {
+      type: 'search', class: 'jx-lib-q', role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'true',
+      'aria-controls': listId, 'aria-label': '检索指标库（指标名称）', placeholder: '输入指标名称，如 满意度、执行率', autocomplete: 'off',
+    });
+    const level = h('select', { class: 'jx-lib-level', 'aria-label': '指标层级' },
+      h('option', { value: '', text: '全部层级' }), libraryLevels().map((l) => h('option', { value: l, text: l })));
+    level.value = rowLevel && libraryLevels().includes(rowLevel) ? rowLevel : '';
+    const sameKind = h('input', { type: 'checkbox', class: 'jx-lib-kind', checked: !!kindName });
+    const status = h('p', { class: 'jx-lib-status', role: 'status', 'aria-live': 'polite' });
+    const list = h('ul', { id: listId, class: 'jx-lib-list', role: 'listbox', 'aria-label': '指标库检索结果' });
+    const picker = { items: [], active: -1, seq: 0, timer: 0 };
+
+    const setActive = (i) => {
+      const options = list.querySelectorAll('[role=option]');
+      if (!options.length) { picker.active = -1; input.removeAttribute('aria-activedescendant'); return; }
+      picker.active = Math.max(0, Math.min(i, options.length - 1));
+      options.forEach((o, k) => {
+        o.setAttribute('aria-selected', k === picker.active ? 'true' : 'false');
+        o.classList.toggle('jx-lib-active', k === picker.active);
+      });
+      const el = options[picker.active];
+      input.setAttribute('aria-activedescendant', el.id);
+      el.scrollIntoView({ block: 'nearest' });
+    };
+
+    const show = (data) => {
+      const common = Array.isArray(data.common) ? data.common : [];
+      const results = Array.isArray(data.results) ? data.results : [];
+      picker.items = [...common.map((c) => ({ ...c, isCommon: true })), ...results];
+      picker.active = -1;
+      input.removeAttribute('aria-activedescendant');
+      const nodes = [];
+      if (common.length) nodes.push(h('li', { role: 'presentation', class: 'jx-lib-head', text: '共性指标（计算公式统一）' }));
+      common.forEach((c, i) => nodes.push(libraryOption(c, `jx-lib-opt-${i}`, true)));
+      if (results.length) nodes.push(h('li', { role: 'presentation', class: 'jx-lib-head', text: '本局已通过自评中的指标（推荐在前，按使用次数）' }));
+      results.forEach((r, i) => nodes.push(libraryOption(r, `jx-lib-opt-${common.length + i}`, false)));
+      list.replaceChildren(...nodes);
+      const n = picker.items.length;
+      status.textContent = n ? `找到 ${n} 个${data.more ? '（仅显示前面的，可输入更多字缩小范围）' : ''}；用 ↑↓ 选择，回车选用。` : '没有找到。可换个词，或关闭后直接在表格中输入。';
+    };
+
+    const search = () => {
+      window.clearTimeout(picker.timer);
+      const seq = ++picker.seq;
+      const params = new URLSearchParams({ q: input.value.trim(), level: level.value, limit: String(LIBRARY_LIMIT) });
+      if (sameKind.checked && kindName) params.set('kind', kindName);
+      status.textContent = '正在检索…';
+      request(`${state.urls.indicators}?${params}`, { method: 'GET', headers: { Accept: 'application/json' } }).then((res) => {
+        if (seq !== picker.seq) return; // a newer search decides
+        if (res.status === 200 && res.data && res.data.ok) show(res.data);
+        else { list.replaceChildren(); picker.items = []; status.textContent = `无法检索指标库：${serverTrouble(res)}`; }
+      });
+    };
+    const later = () => { window.clearTimeout(picker.timer); picker.timer = window.setTimeout(search, LIBRARY_DELAY_MS); };
+
+    let dialog = null;
+    const choose = (i) => {
+      const item = picker.items[i];
+      if (!item) return;
+      dialog.close();
+      pickIndicator(item, leafPath);
+    };
+    input.addEventListener('input', later);
+    level.addEventListener('change', search);
+    sameKind.addEventListener('change', search);
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'ArrowDown') { e.preventDefault(); setActive(picker.active + 1); }
+      else if (e.key === 'ArrowUp') { e.preventDefault(); setActive(picker.active - 1); }
+      else if (e.key === 'Enter') {
+        e.preventDefault();
+        if (picker.active >= 0) choose(picker.active);
+        else if (picker.items.length) setActive(0);
+      }
+    });
+    list.addEventListener('click', (e) => {
+      const option = e.target.closest('[role=option]');
+      if (option) choose(Number(option.id.replace('jx-lib-opt-', '')));
+    });
+    list.addEventListener('mousemove', (e) => {
+      const option = e.target.closest('[role=option]');
+      if (option) setActive(Number(option.id.replace('jx-lib-opt-', '')));
+    });
+    const target = leafPath ? labelOf(`${leafPath}.name`).replace(/ 三级指标名称$/, '') : '新的三级指标（按其一级、二级指标放入相应位置）';
+    dialog = showDialog('从指标库选择指标', [
+      h('p', { class: 'jx-sub', text: `选用后填入：${target}。选用的指标名称、指标值和度量单位可以再修改。` }),
+      h('div', { class: 'jx-lib-bar' }, input, level,
+        kindName ? h('label', { class: 'jx-check' }, sameKind, h('span', { text: `只看${KIND_NAMES[kindName].replace('绩效自评', '')}` })) : null),
+      status, list,
+    ], [{ text: '取消' }]);
+    dialog.dialog.classList.add('jx-lib-dialog');
+    dialog.dialog.addEventListener('keydown', (e) => trapFocus(e, dialog.dialog));
+    input.focus();
+    search();
+  }
+
+  /** Tab and Shift+Tab stay inside a modal dialog. */
+  function trapFocus(e, box) {
+    if (e.key !== 'Tab') return;
+    const stops = [...box.querySelectorAll('input, select, button, textarea, [tabindex="0"]')].filter((el) => !el.disabled && el.offsetParent !== null);
+    if (!stops.length) return;
+    const first = stops[0];
+    const last = stops[stops.length - 1];
+    if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+  }
+
+  /** The picked indicator as row data: name, target, unit, and 指标说明 (the formula of a common one). */
+  function pickedLeaf(item) {
+    const leaf = { name: item.name };
+    if (item.target) leaf.target = item.target;
+    if (item.unit) leaf.unit = item.unit;
+    const description = item.description || item.formula || '';
+    if (description) leaf.description = description;
+    return leaf;
+  }
+
+  function pickIndicator(item, leafPath) {
+    const ids = ['indicators', 'evidence'];
+    const picked = pickedLeaf(item);
+    let path = leafPath;
+    if (leafPath) {
+      fillLeaf(leafPath, picked);
+      // Level placement where the row has none yet: an unnamed group takes the pick's 二级, an unnamed category its 一级.
+      const groupPath = parentPath(parentPath(leafPath));
+      const catPath = parentPath(parentPath(groupPath));
+      if (!String(getAt(state.doc, `${groupPath}.name`) || '').trim() && item.level2) setAt(state.doc, `${groupPath}.name`, item.level2);
+      if (!String(getAt(state.doc, `${catPath}.name`) || '').trim() && item.level1) setAt(state.doc, `${catPath}.name`, item.level1);
+    } else {
+      path = placeLeaf(item, picked);
+    }
+    structureChanged(ids, path);
+    focusPath(`${path}.name`);
+  }
+
+  /** Fill a row: name, target and unit from the pick; 指标说明 only when the row has none. */
+  function fillLeaf(path, picked) {
+    setAt(state.doc, `${path}.name`, picked.name);
+    for (const key of ['target', 'unit']) if (picked[key]) setAt(state.doc, `${path}.${key}`, picked[key]);
+    if (picked.description && !String(getAt(state.doc, `${path}.description`) || '').trim()) {
+      setAt(state.doc, `${path}.description`, picked.description);
+    }
+  }
+
+  /**
+   * Put a picked indicator where it fits: into the group of the same 二级 name (under the same
+   * 一级 if there is one), else a new group under the category of the same 一级, else a new
+   * category. An empty row there is filled instead of adding one. Returns the row's path.
+   */
+  function placeLeaf(item, picked) {
+    const cats = listOf('indicators');
+    const l1 = levelKey(item.level1);
+    const l2 = levelKey(item.level2);
+    let ci = cats.findIndex((c) => c && l1 && levelKey(c.name) === l1);
+    let gi = -1;
+    if (ci < 0 && !l1 && item.isCommon) {
+      // A common indicator nobody here has used yet: among the management indicators (投入管理 / 过程).
+      ci = cats.findIndex((c) => c && /投入|管理|过程/.test(c.name || ''));
+      if (ci >= 0) gi = (cats[ci].children || []).findIndex((g) => g && /预算|财务|资金|绩效管理/.test(g.name || ''));
+      if (ci >= 0 && gi < 0 && (cats[ci].children || []).length) gi = 0;
+    }
+    if (ci >= 0 && l2) gi = (cats[ci].children || []).findIndex((g) => g && levelKey(g.name) === l2);
+    if (gi < 0 && l2) {
+      for (let i = 0; i < cats.length && gi < 0; i++) {
+        const found = ((cats[i] && cats[i].children) || []).findIndex((g) => g && levelKey(g.name) === l2);
+        if (found >= 0) { ci = i; gi = found; }
+      }
+    }
+    if (ci < 0) {
+      cats.push({ name: item.level1 || '', children: [] });
+      setAt(state.doc, 'indicators', cats);
+      ci = cats.length - 1;
+    }
+    const cat = cats[ci];
+    if (!Array.isArray(cat.children)) cat.children = [];
+    if (gi < 0) {
+      // An unnamed group (a blank form has one per category) takes the pick's 二级 name.
+      gi = cat.children.findIndex((g) => g && !String(g.name || '').trim());
+      if (gi < 0) { cat.children.push({ name: '', children: [] }); gi = cat.children.length - 1; }
+      if (item.level2) cat.children[gi].name = item.level2;
+    }
+    const group = cat.children[gi];
+    if (!Array.isArray(group.children)) group.children = [];
+    let k = group.children.findIndex((leaf) => leaf && !hasContent(leaf));
+    if (k < 0) { group.children.push({ name: '' }); k = group.children.length - 1; }
+    const path = `indicators[${ci}].children[${gi}].children[${k}]`;
+    fillLeaf(path, picked);
+    return path;
+  }
+
   // ------------------------------------------------------------------ layout and events
 
   function renderShell() {
@@ -1550,7 +1802,8 @@
     state.mode = ['edit', 'view', 'review'].includes(root.dataset.mode) ? root.dataset.mode : 'view';
     state.readOnly = state.mode !== 'edit';
     state.csrf = root.dataset.csrf || '';
-    state.urls = { analyse: root.dataset.analyseUrl, save: root.dataset.saveUrl, evidence: root.dataset.evidenceUrl };
+    state.urls = { analyse: root.dataset.analyseUrl, save: root.dataset.saveUrl, evidence: root.dataset.evidenceUrl,
+      indicators: root.dataset.indicatorsUrl || '' };
     state.doc = data.document && typeof data.document === 'object' ? data.document : {};
     state.savedDoc = clone(state.doc);
     state.version = data.version ?? null;
