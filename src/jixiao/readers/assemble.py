@@ -46,6 +46,8 @@ _EMPTY_MARKS = {"-", "—", "/", "／", "无", "--", "——", "…", "...", "�
 _UNIT_DECLARATION = re.compile(r"(?:金额)?单位[:：]?\s*(万元|元|亿元)")
 _UNIT_IN_LABEL = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]")
 _TERMINAL = tuple("。！？；：!?;:”」』）)")
+_RULESET_ID = re.compile(r"\(([a-z0-9][a-z0-9-]*)\)$")
+"""The id at the end of a 评分规则 cell (郑州市2021年度项目支出绩效自评评分规则（zhengzhou-2021-project）), after NFKC."""
 
 HEADINGS = (
     ("H1", re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(?P<title>.{2,40})$")),
@@ -545,6 +547,9 @@ class Assembler:
         if name in FIGURE_LABELS:
             self._figure_value(name, FIGURE_LABELS[name][1], cell)
             return
+        if name == "ruleset":
+            self._ruleset_value(cell)
+            return
         if name == "project.department":
             m = _CODE.match(text)
             if m:
@@ -569,6 +574,28 @@ class Assembler:
             value = int(value) if value is not None and value == value.to_integral_value() and value >= 0 else None
         if value is not None:
             self.put(path, value, cell.source)
+
+    def _ruleset_value(self, cell: Cell) -> None:
+        """评分规则 | 标题（id）: the rule set the form was scored under, kept only when it is a known one.
+
+        Matched by the id in the closing brackets (what Jixiao writes), else by the
+        title alone. The value stored is always an id of :func:`available` (a file
+        never names a path). An unknown rule set is a finding; the document is then
+        scored under the default for its kind, year and region.
+        """
+        text = re.sub(r"\s", "", unicodedata.normalize("NFKC", cell.text))
+        known = {r.id: r for r in available()}
+        m = _RULESET_ID.search(text)
+        rid = m.group(1) if m and m.group(1) in known else None
+        if rid is None:
+            rid = next((r.id for r in known.values() if key(text) in (key(r.title), r.id)), None)
+        if rid is None:
+            self.findings.append(finding("R507", Severity.WARNING,
+                                         f"评分规则「{cell.text}」不是已有的规则集（{'、'.join(known)}），已忽略此项，"
+                                         "按文档的类型、年度和地区选用规则集", cell.source, path="ruleset",
+                                         found=cell.text))
+            return
+        self.put("ruleset", rid, cell.source)
 
     # ------------------------------------------------------------ budget
 
@@ -803,6 +830,7 @@ class Assembler:
         """The raw document data (validated by the caller), with provenance."""
         data = self.data
         self._identity()
+        self._ruleset_kind()
         if self.tasks:
             data["tasks"] = self.tasks
         self._indicators()
@@ -820,6 +848,20 @@ class Assembler:
                                          Source(file=self.file)))
         data["provenance"] = {k: v for k, v in self.prov.items()}
         return data
+
+    def _ruleset_kind(self) -> None:
+        """A named rule set for the other kind (a 部门整体 rule set on a 项目 form) is dropped, with a finding."""
+        rid, kind = self.data.get("ruleset"), self.data.get("kind")
+        if rid is None or kind is None:
+            return
+        rules = next(r for r in available() if r.id == rid)
+        if rules.kind.value != kind:
+            names = {"department": "部门整体", "project": "项目"}
+            source = self.prov.pop("ruleset", None)
+            del self.data["ruleset"]
+            message = (f"评分规则「{rules.title}」适用于{names[rules.kind.value]}自评，而文档是{names[kind]}自评，"
+                       "已忽略此项，按文档的类型、年度和地区选用规则集")
+            self.findings.append(finding("R507", Severity.WARNING, message, source, path="ruleset", found=rid))
 
     def _identity(self) -> None:
         data = self.data

@@ -2,7 +2,11 @@
 
 * 部门整体绩效自评表 (9 columns, seeds 000/003/004) and 项目绩效自评表 (8 columns,
   seed 001): identity, tasks, budget, then one row per third-level indicator,
-  一级/二级 cells merged down.
+  一级/二级 cells merged down. Beside the total and grade, a 评分规则 row names
+  the rule set the scores follow (title and id): the categories, weights and
+  the total depend on it, and a region or year alone may pick another one, so
+  a reader takes it back from the form (without it, a 郑州 project's
+  投入和管理 points vanish when the read-back file is scored by 财预〔2020〕10号).
 * 绩效目标申报表: the same identity and money with the targets only.
 * 各项指标得分情况表: 指标 / 权重分值 / 得分 / 得分率 and 合计.
 
@@ -100,6 +104,11 @@ def _level1(name: str, weight: Decimal | None) -> str:
     return name if weight is None else f"{name}（{number(weight)}分）"
 
 
+def _ruleset(rules: RuleSet) -> Cell:
+    """评分规则: the rule set the form's scores follow, by title and id (the reader takes the id back)."""
+    return _t(f"{rules.title}（{rules.id}）", "ruleset")
+
+
 def _grade_formula(total: str, rules: RuleSet) -> str:
     bands = sorted(rules.grades, key=lambda g: -g.min)
     formula = f'"{bands[-1].name}"'
@@ -153,6 +162,7 @@ def _department(e: Evaluation, rules: RuleSet) -> Table:
     g.row(_l(None), (Cell(), 5), _l("自评结果"), (_t(e.reported.grade, "reported.grade"), 2))
     g.down(0, top, top + 1)
     g.down(1, top, top + 1)
+    g.row(_l("评分规则"), (_ruleset(rules), 8))
     g.row(_l("年度履职目标"), (_t(e.goals.target, "goals.target"), 5), _l("年度履职目标完成情况"),
           (_t(e.goals.actual, "goals.actual"), 2))
     first = g.row(_l("年度主要任务"), _h("任务名称"), _h("主要内容"), _h("预算资金"), _h("其中：财政资金"),
@@ -217,6 +227,7 @@ def _project(e: Evaluation, rules: RuleSet) -> Table:
     g.row((_t(e.goals.target, "goals.target"), 4), (_t(e.goals.actual, "goals.actual"), 4))
     total_row = g.row(_l("总分值"), (_n(Decimal(100)), 2), _l("总得分"), (_n(e.reported.total, "reported.total"), 2),
                       _l("自评结果"), _t(e.reported.grade, "reported.grade"))
+    g.row(_l("评分规则"), (_ruleset(rules), 7))
     header = g.row(*map(_h, ("一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分",
                              "偏差原因分析及改进措施")))
     scores = _indicator_rows(g, e, False, 5)
