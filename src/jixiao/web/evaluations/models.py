@@ -89,6 +89,8 @@ class Evaluation(models.Model):
                          name="queue_in_review_idx"),
             models.Index(fields=["bureau", "department", "status"], name="queue_department_idx"),
             models.Index(fields=["unit", "year"], name="unit_year_idx"),
+            # The dashboards: a bureau's years, and a year's figures by department and status, from the index.
+            models.Index(fields=["bureau", "year", "department", "status"], name="dashboard_idx"),
         ]
 
     def __str__(self) -> str:
