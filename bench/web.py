@@ -29,7 +29,12 @@ limit per measurement, it measures:
 * ``GET /dashboard/?year=2021``: the bureau's dashboard for a year (6,000 evaluations:
   completion, grades, histogram, the scatter's points, findings, 60 departments' rows);
 * ``GET /dashboard/department/<id>/?year=2021``: the drill-down of the department with the
-  most evaluations in review.
+  most evaluations in review;
+* the open API, each client a program with its own bearer token: ``GET /api/v1/evaluations?page_size=50``
+  (the reviewer's list of all 20,000, with its total count), the same filtered and sorted
+  (year, status, minimum score, ``-total``, page 2), and ``GET /api/v1/evaluations/<pk>/score``
+  (each editor's program on an evaluation of its own unit: total, grade, categories, every
+  lost point explained).
 
 The dashboards keep their computed figures in the cache until the bureau's year changes (a
 stamp read on every view); the saves measured before them change it, so each dashboard row
@@ -772,6 +777,43 @@ def page(path: str) -> Callable[[Client], tuple[int, float, str]]:
     return call
 
 
+class ApiClient(Client):
+    """A program calling the open API: a bearer token on every request, no cookies, no CSRF."""
+
+    def __init__(self, port: int, token: str) -> None:
+        super().__init__(port)
+        self.token = token
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, bytes, float, http.client.HTTPResponse]:
+        return super().request(method, path, body, {"Authorization": f"Bearer {self.token}", "Accept": "application/json",
+                                                    **(headers or {})})
+
+
+@dataclass
+class Scorer:
+    """An editor's program asking the API for the score of an evaluation of its own unit."""
+
+    client: ApiClient
+    pk: int
+
+
+def api_score(scorer: Scorer) -> tuple[int, float, str]:
+    status, body, elapsed, _ = scorer.client.request("GET", f"/api/v1/evaluations/{scorer.pk}/score")
+    problem = "" if status == 200 and b'"total"' in body else f"HTTP {status}"
+    return status, elapsed, problem
+
+
+def api_tokens(usernames: list[str]) -> list[str]:
+    """A token per client (created in the database as `create_api_token` does)."""
+    from django.contrib.auth import get_user_model
+
+    from jixiao.web.api.models import ApiToken
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=set(usernames))}
+    return [ApiToken.issue(users[name], "bench")[1] for name in usernames]
+
+
 def open_editor(editor: Editor) -> tuple[int, float, str]:
     status, elapsed = editor.open()
     return status, elapsed, "" if status == 200 else f"HTTP {status}"
@@ -898,6 +940,8 @@ def main() -> None:
     if len(editable) < need:
         raise SystemExit(f"only {len(editable)} units have an editable evaluation; {need} editors are needed")
     chosen = editable[:need]
+    reviewer_tokens = api_tokens(["reviewer"] * need)
+    editor_tokens = api_tokens([f"editor-{codes[u]}" for u, _ in chosen])
     connections.close_all()
     versions_before = sizes["versions"]
 
@@ -905,6 +949,8 @@ def main() -> None:
     results: list[Result] = []
     reviewers = [Client(server.port) for _ in range(need)]
     editors = [Editor(Client(server.port), pk) for _, pk in chosen]
+    programs = [ApiClient(server.port, token) for token in reviewer_tokens]
+    scorers = [Scorer(ApiClient(server.port, token), pk) for token, (_, pk) in zip(editor_tokens, chosen)]
     meter = None
     try:
         server.wait()
@@ -923,6 +969,9 @@ def main() -> None:
         filtered_path = f"/review/?{urlencode({'department': department_id, 'sort': '-total'})}"
         dashboard_path = f"/dashboard/?{urlencode({'year': DASHBOARD_YEAR})}"
         drill_path = f"/dashboard/department/{department_id}/?{urlencode({'year': DASHBOARD_YEAR})}"
+        api_list = "/api/v1/evaluations?page_size=50"
+        api_filtered = "/api/v1/evaluations?" + urlencode({"year": DASHBOARD_YEAR, "status": "submitted", "min_score": 80,
+                                                           "sort": "-total", "page": 2})
         endpoints = [
             (f"GET {queue_path}", reviewers, page(queue_path), TARGET_MS),
             (f"GET {filtered_path}", reviewers, page(filtered_path), TARGET_MS),
@@ -930,6 +979,9 @@ def main() -> None:
             ("POST /evaluations/<pk>/save/", editors, save, TARGET_MS),
             (f"GET {dashboard_path}", reviewers, page(dashboard_path), DASHBOARD_TARGET_MS),
             (f"GET {drill_path}", reviewers, page(drill_path), DASHBOARD_TARGET_MS),
+            (f"API GET {api_list}", programs, page(api_list), TARGET_MS),
+            (f"API GET {api_filtered}", programs, page(api_filtered), TARGET_MS),
+            ("API GET /api/v1/evaluations/<pk>/score", scorers, api_score, TARGET_MS),
         ]
         warm = min(8, need)
         for name, actors, call, _ in endpoints:  # every worker process imports, loads rule sets, fills caches
@@ -955,7 +1007,7 @@ def main() -> None:
             cold = [Client(server.port) for _ in range(need)]
             for c, old in zip(cold, reviewers):
                 c.cookies = dict(old.cookies)  # the same sessions (kept in the database)
-            endpoints = [(f"{name} (no cache)", cold, call, target) for name, _, call, target in endpoints[4:]]
+            endpoints = [(f"{name} (no cache)", cold, call, target) for name, _, call, target in endpoints[4:6]]
             for name, actors, call, _ in endpoints:
                 measure(name, actors[:warm], call, 2 * warm, args.time_limit)
             results += measure_rows(endpoints, runs, args, meter)
@@ -969,7 +1021,8 @@ def main() -> None:
 
     versions_after = Version.objects.count()
     connections.close_all()
-    reconnects = sum(c.reconnects for c in reviewers) + sum(e.client.reconnects for e in editors)
+    reconnects = (sum(c.reconnects for c in reviewers + programs) + sum(e.client.reconnects for e in editors)
+                  + sum(x.client.reconnects for x in scorers))
 
     print()
     print(f"machine: {os.cpu_count()} CPUs (nproc), python {sys.version.split()[0]}, {sizes['postgresql']}")

@@ -2,7 +2,7 @@
 
 Run after upgrading Jixiao or changing a rule set file: the editor's first view,
 the queue's scores, grades and finding counts come from what was computed on the
-last save. Documents are not changed; a document that no longer validates is
+last save, and the dashboards' summary of findings from those. Documents are not changed; a document that no longer validates is
 listed and left as it is.
 """
 
@@ -33,6 +33,9 @@ class Command(BaseCommand):
                     continue
                 Evaluation.objects.filter(pk=record.pk).update(**summary_fields(analysis))
                 done += 1
-        self.stdout.write(f"已重新计算 {done} 份自评")
+        from jixiao.web.dashboards.findings import refresh  # the dashboards' summary of findings is read from analyses
+
+        refresh(ids)
+        self.stdout.write(f"已重新计算 {done} 份自评（含看板的审核发现汇总）")
         if invalid:
             self.stdout.write(f"{len(invalid)} 份文档无效，未更新：{invalid[:20]}")
