@@ -318,3 +318,27 @@ def test_the_bureau_sees_its_open_rectifications_overdue_first(world, client_for
     from django.test import Client
 
     assert "/accounts/login/" in Client().get("/rectifications/")["Location"]
+
+
+def test_a_units_home_page_lists_its_evaluations_with_rectification_to_report(world, client_for):
+    a = approve(world, world.eval_a)
+    b = approve(world, world.eval_b)
+    today = timezone.localdate()
+    client_for(world.rita).post(f"/evaluations/{a.pk}/results/",
+                                _form(deadline=(today - dt.timedelta(days=3)).isoformat(), items="甲事项：一"))
+    client_for(world.rita).post(f"/evaluations/{b.pk}/results/", _form(items="乙事项：二"))
+    home = client_for(world.alice).get("/").content.decode()
+    assert 'id="home-rectifications"' in home and f"/evaluations/{a.pk}/results/" in home
+    assert "1 项待报送（1 项已逾期）" in home
+    assert f"/evaluations/{b.pk}/results/" not in home and world.eval_b.title not in home  # another unit's
+    item = RectificationItem.objects.get(title="甲事项")
+    services.report_rectification(item, world.alice, "已完成", today)
+    assert 'id="home-rectifications"' not in client_for(world.alice).get("/").content.decode()
+
+
+def test_the_public_pages_brand_leads_to_the_public_index_not_to_a_login(world, client_for):
+    from django.test import Client
+
+    page = Client().get("/public/").content.decode()
+    assert re.search(r'class="brand" href="/public/"', page)
+    assert re.search(r'class="brand" href="/"', client_for(world.alice).get("/").content.decode())

@@ -28,3 +28,18 @@ def results_state(record: Any) -> dict[str, Any]:
         first=Min("deadline", filter=Q(status=ItemStatus.OPEN)))
     recorded = items["open"] or items["waiting"] or FollowUp.objects.filter(evaluation_id=record.pk).exists()
     return {"published": published, "recorded": bool(recorded), **items}
+
+
+@register.simple_tag
+def unit_rectifications(unit: Any) -> list[dict[str, Any]]:
+    """The evaluations of ``unit`` with rectification items still to report (整改待报送), overdue first: for the
+    unit's home page (one query)."""
+    if unit is None or getattr(unit, "pk", None) is None:
+        return []
+    today = timezone.localdate()
+    rows = (RectificationItem.objects.filter(evaluation__unit_id=unit.pk, status=ItemStatus.OPEN)
+            .values("evaluation_id", "evaluation__title", "evaluation__year")
+            .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)), first=Min("deadline"))
+            .order_by("-overdue", "first", "evaluation_id"))
+    return [{"pk": r["evaluation_id"], "title": r["evaluation__title"], "year": r["evaluation__year"],
+             "open": r["open"], "overdue": r["overdue"], "first": r["first"]} for r in rows]
