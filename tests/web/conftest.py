@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,11 @@ from jixiao.native import load_file
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 PASSWORD = "Test-Passw0rd-jixiao"
+
+CHROMIUM = os.environ.get("JIXIAO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+"""Debian's Chromium (no browser download), driven by Playwright; ``JIXIAO_CHROMIUM`` names another."""
 
 
 def need(what: str, reason: str) -> None:
@@ -127,3 +133,19 @@ def justify_all(record) -> dict[str, str]:  # noqa: ANN001
 def _fast_password_hashing(settings):  # noqa: ANN001, ANN202
     """Test users need no slow key stretching (production keeps Django's PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def browser():  # noqa: ANN201
+    """A headless Chromium for the browser tests; skipped (failed under ``JIXIAO_REQUIRE=chromium``) without one."""
+    if not Path(CHROMIUM).exists():
+        need("chromium", "apt-get install chromium（或设置 JIXIAO_CHROMIUM 为浏览器路径）")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need("chromium", "pip install playwright（只用其驱动，不下载浏览器）")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM is used beside Playwright's event loop
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

@@ -11,32 +11,12 @@ import csv
 import io
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import need
 
-CHROMIUM = os.environ.get("JIXIAO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CHARTS = ("stages", "grades", "histogram", "scatter", "findings", "departments")
-
-@pytest.fixture
-def browser():  # noqa: ANN201
-    if not Path(CHROMIUM).exists():
-        need("chromium", "apt-get install chromium（或设置 JIXIAO_CHROMIUM 为浏览器路径）")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need("chromium", "pip install playwright（只用其驱动，不下载浏览器）")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM is used beside Playwright's event loop
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
 
 _DRAWN = """(el) => {
   const chart = echarts.getInstanceByDom(el);

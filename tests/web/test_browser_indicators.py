@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import justify_all, make_world
-from .test_browser import Session, browser  # noqa: F401 - the fixture, with its skip rule
+from .test_browser import Session
 
 ROW = "indicators[1].children[0].children[0]"
 """Unit A's first output indicator (产出指标 › 重点工作任务完成 › 重点工作完成率)."""
@@ -32,7 +32,7 @@ def _leaf(doc: dict, path: str) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_unit_picks_indicators_from_the_library_and_the_save_stores_them(live_server, browser):  # noqa: F811
+def test_a_unit_picks_indicators_from_the_library_and_the_save_stores_them(live_server, browser):
     world = make_world()
     _approve_unit_b(world)
     record = world.eval_a

@@ -14,12 +14,12 @@ import json
 import pytest
 
 from .conftest import make_world
-from .test_browser import Session, browser  # noqa: F401 - the fixture: Chromium, or skip (fail under JIXIAO_REQUIRE)
+from .test_browser import Session
 from .test_publication import approve
 
 
 @pytest.mark.django_db(transaction=True)
-def test_publish_then_read_and_download_anonymously(live_server, browser, tmp_path):  # noqa: F811
+def test_publish_then_read_and_download_anonymously(live_server, browser, tmp_path):
     world = make_world()
     record = approve(world, world.eval_a)
     approve(world, world.eval_b)  # approved, never published

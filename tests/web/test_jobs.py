@@ -548,7 +548,7 @@ def test_jixiao_serve_runs_a_worker_beside_the_server_and_stops_it(tmp_path):
 
 def test_the_progress_page_moves_and_lists_failures_in_chromium(live_server, tmp_path, world):
     from .conftest import PASSWORD
-    from .test_browser import ARGS, CHROMIUM
+    from .conftest import ARGS, CHROMIUM
 
     if not Path(CHROMIUM).exists():
         need("chromium", "apt-get install chromium（或设置 JIXIAO_CHROMIUM 为浏览器路径）")
