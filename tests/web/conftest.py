@@ -26,6 +26,17 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 PASSWORD = "Test-Passw0rd-jixiao"
 
+INTRUDERS = [
+    ("alice", "eval_b"),   # another unit of the same bureau
+    ("bob", "eval_a"),
+    ("alice", "eval_c"),   # a unit of another bureau
+    ("rita", "eval_c"),    # a reviewer of another bureau
+    ("adam", "eval_c"),    # an administrator of another bureau
+    ("cora", "eval_a"),
+    ("carl", "eval_b"),
+]
+"""(intruder, target evaluation) pairs of the isolation tests: none may see or change the target."""
+
 CHROMIUM = os.environ.get("JIXIAO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]

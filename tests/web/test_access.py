@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jixiao.web.evaluations import services
 from jixiao.web.evaluations.models import Attachment
 
-from .conftest import World
+from .conftest import INTRUDERS, World
 
 PUBLIC = {"login"}
 """Reachable without an account. Besides these, every URL named ``public_…`` is public: it shows only
@@ -95,15 +95,7 @@ def test_every_url_pattern_is_named():
         assert p.name, f"URL 模式 {route} 没有名称，隔离测试无法生成它的地址"
 
 
-@pytest.mark.parametrize("intruder, target", [
-    ("alice", "eval_b"),   # another unit of the same bureau
-    ("bob", "eval_a"),
-    ("alice", "eval_c"),   # a unit of another bureau
-    ("rita", "eval_c"),    # a reviewer of another bureau
-    ("adam", "eval_c"),    # an administrator of another bureau
-    ("cora", "eval_a"),
-    ("carl", "eval_b"),
-])
+@pytest.mark.parametrize("intruder, target", INTRUDERS)
 def test_it_refuses_other_units_objects_on_every_url(world, intruder, target):
     record = getattr(world, target)
     objects = _objects(world, record)

@@ -22,22 +22,13 @@ from jixiao.web.api.models import ApiToken
 from jixiao.web.evaluations import services
 from jixiao.web.evaluations.models import Attachment, Comment, Evaluation, Transition, Version
 
-from .conftest import World
+from .conftest import INTRUDERS, World
 from .test_access import patterns
 
 API_SCHEMA = "/api/v1/openapi.json"
 NOT_OPERATIONS = {"openapi-json", "openapi-view", "api-root"}
 """ninja's own patterns under api/v1/: the schema, its interactive page, and the root (always 404)."""
 
-INTRUDERS = [
-    ("alice", "eval_b"),   # another unit of the same bureau
-    ("bob", "eval_a"),
-    ("alice", "eval_c"),   # a unit of another bureau
-    ("rita", "eval_c"),    # a reviewer of another bureau
-    ("adam", "eval_c"),    # an administrator of another bureau
-    ("cora", "eval_a"),
-    ("carl", "eval_b"),
-]
 
 
 def served_schema() -> dict[str, Any]:

@@ -67,14 +67,20 @@ def membership(user: Any) -> Membership | None:
         return None
 
 
-def visible(user: Any) -> QuerySet[Evaluation]:
-    """The evaluations ``user`` may see at all."""
+def scoped(user: Any, objects: QuerySet) -> QuerySet:
+    """``objects`` (any model with ``unit`` and ``bureau``) narrowed to what ``user`` may see: their unit's for
+    a unit's people, their bureau's for its reviewers and administrators, nothing for anyone else."""
     m = membership(user)
     if m is None:
-        return Evaluation.objects.none()
+        return objects.none()
     if Role(m.role).in_unit:
-        return Evaluation.objects.filter(unit_id=m.unit_id)
-    return Evaluation.objects.filter(bureau_id=m.bureau_id)
+        return objects.filter(unit_id=m.unit_id)
+    return objects.filter(bureau_id=m.bureau_id)
+
+
+def visible(user: Any) -> QuerySet[Evaluation]:
+    """The evaluations ``user`` may see at all."""
+    return scoped(user, Evaluation.objects.all())
 
 
 def units_for(user: Any) -> QuerySet[Unit]:
@@ -213,7 +219,7 @@ def context(request: HttpRequest) -> dict[str, Any]:
             "user_display": display_name(request.user) if m else ""}
 
 
-__all__ = ["ALLOW", "EDITABLE", "Action", "Decision", "allowed_actions", "bureau_staff", "decide", "evaluation_for",
+__all__ = ["ALLOW", "EDITABLE", "Action", "Decision", "allowed_actions", "bureau_staff", "decide", "evaluation_for", "scoped",
            "is_reviewer", "membership", "units_for", "visible"]
 
 
@@ -243,12 +249,7 @@ def jobs_visible(user: Any):  # noqa: ANN201 - QuerySet[jobs.models.Job]
     administrators every job of the bureau (a unit's own ones included). Another's job is not found (404)."""
     from .jobs.models import Job
 
-    m = membership(user)
-    if m is None:
-        return Job.objects.none()
-    if Role(m.role).in_unit:
-        return Job.objects.filter(unit_id=m.unit_id)
-    return Job.objects.filter(bureau_id=m.bureau_id)
+    return scoped(user, Job.objects.all())
 
 
 def batch_import_scope(user: Any) -> tuple[int, Unit | None]:
