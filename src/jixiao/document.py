@@ -457,8 +457,9 @@ class Evaluation(Record):
 
     Attributes:
         kind: department (部门整体) or project (项目).
-        year: the budget year evaluated (评价年度).
-        unit: 单位名称 / 部门(单位)名称.
+        year: the budget year evaluated (评价年度); None when a document read from a
+            file does not show it (the reader says so in a finding; the web asks for it).
+        unit: 单位名称 / 部门(单位)名称; None when the document does not name it.
         title: the report title as written.
         region: the jurisdiction (所属地区), e.g. 河南省郑州市金水区; picks the rule set.
         ruleset: id of the rule set the document is scored under, when it says.
@@ -476,8 +477,8 @@ class Evaluation(Record):
     """
 
     kind: Kind
-    year: int = Field(ge=1990, le=2100)
-    unit: str = Field(min_length=1)
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    unit: str | None = Field(default=None, min_length=1)
     title: str | None = None
     region: str | None = None
     ruleset: str | None = None

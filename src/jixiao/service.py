@@ -38,7 +38,9 @@ def ruleset_for(evaluation: Evaluation, ruleset: str | None = None) -> RuleSet:
         return rulesets.load(ruleset)
     if evaluation.ruleset:  # named by the document's data: an id, never a path
         return rulesets.load_id(evaluation.ruleset)
-    return rulesets.default_for(evaluation.kind, evaluation.year, evaluation.region)
+    # A document read without a year (the reader said so in an R502 finding) gets the latest rule set of its kind.
+    year = evaluation.year if evaluation.year is not None else 2100
+    return rulesets.default_for(evaluation.kind, year, evaluation.region)
 
 
 def score_file(path: str | Path, ruleset: str | None = None) -> Scored:

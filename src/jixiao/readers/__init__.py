@@ -9,6 +9,7 @@ input; a file that cannot be read comes back with the reason.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from ..checks.base import Severity
 from ..document import Evaluation
 from ..native import MAX_BYTES, Loaded, Problem, load_text, read_raw, validation_problems
 from . import text as text_reader
+from . import identity
 from .assemble import Assembler
 from .base import Block, Imported, Unreadable, failed, finding
 
@@ -106,20 +108,23 @@ def read_text(text: str, name: str = "<文本>") -> Imported:
 
 
 def assemble(blocks: list[Block], name: str, fmt: str) -> Imported:
-    """Blocks into a validated document. A field that fails validation is dropped with a finding."""
+    """Blocks into a validated document. A field that fails validation is dropped with a finding.
+
+    Readable text is never refused: a document without a recognisable year or
+    unit is imported with what it has, and each missing field is a finding that
+    says what was looked for (the web import then asks the person for it).
+    """
+    if not any(b.cells for b in blocks):
+        return failed(name, fmt, "文件中没有可读的文字（扫描件或图片需先做文字识别）", "含文字的报告")
     asm = Assembler(name)
     asm.feed(blocks)
     data = asm.finish()
     findings = list(asm.findings)
+    if not _looks_like_a_report(data, blocks):
+        return failed(name, fmt, "不像一份绩效自评报告：找不到报告类型、年度、单位，也没有预算、指标或得分",
+                      "含「部门整体/项目绩效自评」、年度和单位名称的报告或自评表")
+    findings += resolve_identity(data, blocks, name)
     missing = [label for path, label in _REQUIRED if not _has(data, path)]
-    if not any(b.cells for b in blocks):
-        return failed(name, fmt, "文件中没有可读的文字（扫描件或图片需先做文字识别）", "含文字的报告")
-    fatal = [label for path, label in _REQUIRED[:3] if not _has(data, path)]
-    if fatal:
-        imported = failed(name, fmt, "不像一份绩效自评报告：找不到" + "、".join(fatal),
-                          "含「部门整体/项目绩效自评」、年度和单位名称的报告或自评表")
-        imported.missing = missing
-        return imported
     evaluation, dropped = _validate(data, name)
     for problem in dropped:
         findings.append(finding("R507", Severity.WARNING, f"{problem.message}，已忽略此项", data.get("provenance", {}).get(
@@ -128,10 +133,88 @@ def assemble(blocks: list[Block], name: str, fmt: str) -> Imported:
         return Imported(name, fmt, Loaded(name, None, dropped or [Problem(name, None, "", "无法组成自评文档")]),
                         findings, {}, missing)
     found = _summary(evaluation)
-    for path, label in _REQUIRED[3:]:
+    for path, label in _REQUIRED:
         if label in missing:
-            findings.append(finding("R502", Severity.INFO, f"未找到「{label}」", None, path=path))
+            severity = Severity.WARNING if path in ("year", "unit") else Severity.INFO
+            findings.append(finding("R502", severity, f"未找到「{label}」" + _LOOKED_FOR.get(path, ""), None, path=path))
     return Imported(name, fmt, Loaded(name, evaluation, []), findings, found, missing)
+
+
+def _from_title(unit: str, title: str | None) -> bool:
+    u = identity.plain(unit)
+    return (len(u) > 40 or not re.search(r"[\u4e00-\u9fff]", u) or re.search(r"(?:19|20)\d{2}|报告|自评|评价", u)
+            is not None or bool(title) and u in identity.plain(title or ""))
+
+
+_LOOKED_FOR = {
+    "year": "（找过：标题和表头中的年度、「（××××年度）」、正文中的「××××年度」；报告日期、发布时间不算）",
+    "unit": "（找过：单位名称、部门（单位）名称、填报单位、实施单位、主管部门等标注，标题，落款，网页的信息来源）",
+    "kind": "（找过：标题和表名中的「部门整体」「整体支出」「项目」「专项资金」「转移支付」等）",
+}
+
+
+def _looks_like_a_report(data: dict[str, Any], blocks: list[Block]) -> bool:
+    """Anything at all of a performance report: a kind word, a form's figures, or a year with a unit.
+
+    Only text with none of these (a meeting note) is refused; a report with
+    little in it is imported with what it has.
+    """
+    if data.get("kind") or data.get("indicators") or data.get("budget") or data.get("reported"):
+        return True
+    lines = identity.lines_of(blocks)
+    return bool(identity.kinds(lines)) or any("绩效" in ln.text for ln in lines)
+
+
+def resolve_identity(data: dict[str, Any], blocks: list[Block], name: str) -> list:
+    """Year, unit and kind from anywhere in the document where the forms did not give them.
+
+    The interpreter's values are kept when they are plausible (a year it read from
+    a form's subtitle, a unit from a labelled cell that names an organisation);
+    otherwise the best candidate of :mod:`.identity` is taken, with its source.
+    Returns findings for values that had to be inferred.
+    """
+    out = []
+    lines = identity.lines_of(blocks)
+    prov = data.setdefault("provenance", {})
+    if data.get("title") and not identity.is_title(data["title"]):
+        # a cover line (单位名称：… 填报日期：…) or page chrome is not the report's title
+        better = next((ln for ln in lines[:80] if ln.row is None and identity.is_title(ln.text)), None)
+        if better is not None:
+            data["title"], prov["title"] = better.text.strip(), better.source
+        else:
+            data.pop("title", None)
+            prov.pop("title", None)
+    if not data.get("kind"):
+        votes = identity.kinds(lines)
+        if votes:
+            kind = "department" if votes["department"] >= votes["project"] and votes["department"] else "project"
+            data["kind"] = kind
+        else:
+            data["kind"] = "project" if data.get("project") else "department"
+            out.append(finding("R502", Severity.WARNING, "未写明报告类型（部门整体/项目），暂按"
+                               + ("项目" if data["kind"] == "project" else "部门整体") + "读入，请核实",
+                               None, path="kind", found=data["kind"]))
+    if data["kind"] == "project" and not (data.get("project") or {}).get("name"):
+        title = data.get("title") or next((ln.text for ln in lines if identity.is_title(ln.text)), None)
+        data.setdefault("project", {})["name"] = identity.plain(title) if title else "（未写明项目名称）"
+    elif data["kind"] == "department" and data.get("project"):
+        data.pop("project", None)
+    if not data.get("year"):
+        votes = identity.years(lines)
+        if votes:
+            year, _ = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
+            data["year"] = year
+    unit = data.get("unit")
+    if not identity.unit_is_plausible(unit):
+        best = identity.best_unit(lines)
+        if best is not None:
+            data["unit"] = best.value
+            if best.source is not None:
+                prov["unit"] = best.source
+        elif unit and _from_title(unit, data.get("title")):
+            data.pop("unit", None)  # a title without a unit's name in it is not a unit
+            prov.pop("unit", None)
+    return out
 
 
 _REQUIRED = (

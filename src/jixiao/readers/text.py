@@ -10,6 +10,7 @@ formats.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..document import Source
 from .base import Block, Cell, Unreadable, clean
@@ -45,23 +46,143 @@ def _binary(text: str) -> bool:
 
 
 def _cells(line: str) -> list[str] | None:
-    """The cells of a table line, or None for prose."""
+    """The cells of a table line, or None for prose.
+
+    Tab-separated lines and pipe rows are rows. A pipe row need not be framed:
+    HTML-to-text converters write ``a | b | ||||`` (empty cells collapsed at the
+    end) or ``a |`` (one cell per line, see :func:`_join_cell_lines`).
+    """
     if "\t" in line:
         return line.split("\t")
     stripped = line.strip()
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
         return stripped[1:-1].split("|")
+    if "|" in stripped and (stripped.count("|") >= 2 or stripped.endswith("|")):
+        cells = stripped.strip("|").split("|")
+        while cells and not cells[-1].strip():
+            cells.pop()
+        return cells or [""]
+    return _spaced_cells(line)
+
+
+_SENTENCE = re.compile(r"[，。；！？、]|[\u4e00-\u9fff]{2,}[,.;]")
+_VALUEISH = re.compile(r"^(?:[≥≤<>=＞＜≧≦]{0,2}[+-]?\d[\d,.]*(?:%|[\u4e00-\u9fff]{1,3}|[a-zA-Z/*·\u4e00-\u9fff]{0,6})?"
+                       r"|[-—/]|[\u4e00-\u9fff]{1,4}(?:前|内|以上|以下)?)$")
+
+
+def _spaced_cells(line: str) -> list[str] | None:
+    """Cells of a row a PDF converter flattened with spaces (``年度资金总额: 55 55 55 10 100% 10``).
+
+    A line is such a row when it has no sentence punctuation, at least three
+    space-separated tokens, and either two or more figures or three or more
+    column headings of the forms. Prose (which has punctuation, or words joined
+    without spaces) is left alone.
+    """
+    tokens = line.split()
+    if len(tokens) < 3 or len(line) > 240 or _SENTENCE.search(line):
+        return None
+    figures = sum(1 for t in tokens if any(ch.isdigit() for ch in t) and _VALUEISH.match(t))
+    headings = sum(1 for t in tokens if _is_heading(t))
+    if figures >= 2 and figures * 2 >= len(tokens) - 2 or headings >= 3:
+        return tokens
     return None
+
+
+def _is_heading(token: str) -> bool:
+    from .vocabulary import BUDGET_COLUMNS, INDICATOR_COLUMNS
+    from .base import key
+
+    k = key(token)
+    k = re.sub(r"[A-Z/]+$", "", k)
+    return any(k in words for words in (*INDICATOR_COLUMNS.values(), *BUDGET_COLUMNS.values()))
+
+
+_PIPE_ONLY = re.compile(r"\s*\|[\s|]*")
+
+
+def _join_cell_lines(lines: list[str]) -> list[tuple[int, list[str] | None, str]]:
+    """Lines into (first line number, cells or None for prose, text), joining one-cell-per-line rows.
+
+    HTML tables saved as text often put each cell on its own line ending in
+    ``|`` and close the row with a line of pipes only::
+
+        项目名称 |
+        临时救助 |
+        |
+        |||||
+
+    Such a run becomes one row. A run of one non-empty cell is prose (a title
+    laid out as a one-cell table).
+    """
+    out: list[tuple[int, list[str] | None, str]] = []
+    run: list[str] = []
+    start = 0
+
+    def flush() -> None:
+        nonlocal run
+        if run:
+            filled = [c for c in run if c.strip()]
+            if len(filled) == 1:
+                out.append((start, None, filled[0]))
+            elif filled:
+                out.append((start, run, ""))
+        run = []
+
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped == "|" and run:
+            run.append("")  # an empty cell of the row being joined
+            continue
+        if _PIPE_ONLY.fullmatch(line) and stripped:
+            flush()  # a line of pipes closes the row
+            continue
+        if stripped.endswith("|") and stripped.count("|") == 1:
+            if not run:
+                start = number
+            run.append(stripped[:-1].strip())
+            continue
+        flush()
+        out.append((number, _cells(line), line))
+    flush()
+    return out
+
+
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
+_COMPARATORS = (("≧", "≥"), ("≦", "≤"), (">=", "≥"), ("<=", "≤"), ("＞＝", "≥"), ("＜＝", "≤"), ("═", "="))
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalise(text: str) -> str:
+    """Text as the interpreter expects it, whatever produced it.
+
+    Traditional characters become simplified (OpenCC ``t2s``: 黃岡市檔案館 →
+    黄冈市档案馆; simplified text is left as it is); the pinyin a converter
+    inserted after characters (``目標(biāo)``) is dropped; OCR's ``≧``/``≦``
+    and ASCII ``>=``/``<=`` become ``≥``/``≤``.
+    """
+    if _PINYIN.search(text):
+        text = _PINYIN.sub("", text)
+    for old, new in _COMPARATORS:
+        if old in text:
+            text = text.replace(old, new)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text[:20000]):
+        text = _t2s().convert(text)
+    return text
 
 
 def blocks(text: str, file: str) -> list[Block]:
     """The blocks of a text file; line numbers are 1-based."""
-    lines = text.splitlines()
+    lines = normalise(text).splitlines()
     if len(lines) > MAX_LINES:
         raise Unreadable(f"文件过长（{len(lines)} 行）", f"不超过 {MAX_LINES} 行")
     out: list[Block] = []
-    for number, line in enumerate(lines, start=1):
-        cells = _cells(line)
+    for number, cells, line in _join_cell_lines(lines):
         if cells is None:
             text_ = clean(line)
             if not text_ or text_.replace("\f", "") == "":
