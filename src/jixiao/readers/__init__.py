@@ -19,7 +19,7 @@ from ..checks.base import Severity
 from ..document import Evaluation
 from ..native import MAX_BYTES, Loaded, Problem, load_text, read_raw, validation_problems
 from . import text as text_reader
-from . import identity
+from . import identity, prose
 from .assemble import Assembler
 from .base import Block, Imported, Unreadable, failed, finding
 
@@ -140,6 +140,26 @@ def assemble(blocks: list[Block], name: str, fmt: str) -> Imported:
     return Imported(name, fmt, Loaded(name, evaluation, []), findings, found, missing)
 
 
+def _figures_from_prose(data: dict[str, Any], lines: list) -> list:
+    """Budget amounts and the total score stated in sentences, for the fields no table gave (R503 each)."""
+    out = []
+    prov = data.setdefault("provenance", {})
+    budget = data.get("budget") or {}
+    for path, fig in prose.settle(prose.figures(lines)).items():
+        section, field = path.split(".")
+        node = data.setdefault(section, {})
+        if node.get(field) is not None or (section == "budget" and budget.get("adjusted") is not None
+                                           and field == "initial" and budget.get("initial") is not None):
+            continue
+        node[field] = fig.value
+        prov[path] = fig.source
+        label = {"budget.initial": "年初预算数", "budget.adjusted": "全年预算数", "budget.executed": "执行数",
+                 "reported.total": "自评得分"}[path]
+        out.append(finding("R503", Severity.INFO, f"表中没有「{label}」，取自正文：{fig.sentence[:80]}", fig.source,
+                           table="报告正文", path=path, found=format(fig.value, "f")))
+    return out
+
+
 def _from_title(unit: str, title: str | None) -> bool:
     u = identity.plain(unit)
     return (len(u) > 40 or not re.search(r"[\u4e00-\u9fff]", u) or re.search(r"(?:19|20)\d{2}|报告|自评|评价", u)
@@ -204,6 +224,7 @@ def resolve_identity(data: dict[str, Any], blocks: list[Block], name: str) -> li
         if votes:
             year, _ = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
             data["year"] = year
+    out += _figures_from_prose(data, lines)
     unit = data.get("unit")
     if not identity.unit_is_plausible(unit):
         best = identity.best_unit(lines)

@@ -198,6 +198,9 @@ def align(row: tuple[Cell, ...], header: Header, shifts: range = range(-3, 4)) -
         if best is None or rank > best[0]:
             best = (rank, s)
     assert best is not None
+    gapped = _align_with_gaps(row, header, filled)
+    if gapped is not None and gapped[0] >= best[0][0] + 3:
+        return gapped[1]
     s = best[1]
     cells: dict[str, Cell] = {}
     used: set[int] = set()
@@ -207,6 +210,52 @@ def align(row: tuple[Cell, ...], header: Header, shifts: range = range(-3, 4)) -
             cells[role] = row[j]
             used.add(j)
     return Aligned(cells, [(j, row[j]) for j in filled if j not in used])
+
+
+def _align_with_gaps(row: tuple[Cell, ...], header: Header, filled: list[int]) -> tuple[int, Aligned] | None:
+    """Cells in order onto columns in order, any column skipped: a row whose empty cells collapsed.
+
+    HTML-to-text converters drop empty cells (``部门整体支出总额 | 864.2 | 100% | 20`` under
+    预算数 | 执行数 | 执行率 | 得分, the 执行数 empty), so no single offset fits. A dynamic
+    programme assigns each filled cell to a later column than the one before, maximising
+    the same fit scores (an unassigned cell costs 2). Used only when it fits clearly
+    better than every offset.
+    """
+    cols = sorted(header.roles.items())
+    if header.table not in ("budget", "categories") or len(filled) >= len(cols) or len(filled) < 2:
+        return None  # in indicator and task tables, text columns make gaps ambiguous; offsets serve there
+    texts = [row[j].text for j in filled]
+    n, m = len(texts), len(cols)
+    neg = -10**6
+    # best[i][k]: best score placing the first i cells using the first k columns
+    best = [[neg] * (m + 1) for _ in range(n + 1)]
+    back: dict[tuple[int, int], tuple[int, int, bool]] = {}
+    for k in range(m + 1):
+        best[0][k] = 0
+    for i in range(1, n + 1):
+        for k in range(0, m + 1):
+            options = []
+            if best[i - 1][k] > neg:
+                options.append((best[i - 1][k] - 2, (i - 1, k, False)))  # cell i-1 left unassigned
+            if k > 0:
+                options.append((best[i][k - 1], (i, k - 1, False)))  # column k-1 left empty
+                if best[i - 1][k - 1] > neg:
+                    options.append((best[i - 1][k - 1] + header.fit(cols[k - 1][1], texts[i - 1]),
+                                    (i - 1, k - 1, True)))
+            if options:
+                score, prev = max(options, key=lambda o: o[0])
+                best[i][k] = score
+                back[(i, k)] = prev
+    i, k = n, m
+    cells: dict[str, Cell] = {}
+    used: set[int] = set()
+    while (i, k) in back:
+        pi, pk, assigned = back[(i, k)]
+        if assigned:
+            cells[cols[pk][1]] = row[filled[pi]]
+            used.add(filled[pi])
+        i, k = pi, pk
+    return best[n][m], Aligned(cells, [(j, row[j]) for j in filled if j not in used])
 
 
 def _header(row: tuple[Cell, ...]) -> Header | None:

@@ -30,7 +30,8 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
 # Column roles of the budget table (预算情况 / 项目资金).
 BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "INITIAL": ("年初预算数", "年初预算", "年初数", "年初批复数", "年初预算金额"),
-    "ADJUSTED": ("全年预算数", "调整预算数", "调整后预算数", "全年预算", "调整后预算", "全年批复数", "预算调整后数"),
+    "ADJUSTED": ("全年预算数", "调整预算数", "调整后预算数", "全年预算", "调整后预算", "全年批复数", "预算调整后数",
+                 "预算数"),  # a form whose only budget column is 预算数(A) means the adjusted budget (its notes say so)
     "EXECUTED": ("预算执行数", "全年执行数", "执行数", "实际执行数", "实际支出数", "决算数", "实际支出"),
     "RATE": ("执行率", "预算执行率", "资金执行率"),
     "WEIGHT": ("分值", "资金执行分值", "权重", "预算执行分值"),
@@ -62,7 +63,8 @@ LABELS: dict[str, tuple[str, ...]] = {
     "project.name": ("项目名称",),
     "project.department": ("主管部门及代码", "主管部门", "主管部门名称", "主管单位", "主管部门及编码"),
     "project.implementer": ("实施单位", "项目实施单位", "执行单位", "实施单位名称"),
-    "reported.total": ("自评得分", "总得分", "自评总分", "综合得分", "评价得分", "自评分数", "自评分值"),
+    "reported.total": ("自评得分", "总得分", "自评总分", "综合得分", "评价得分", "自评分数", "自评分值", "总分",
+                       "自评总得分", "合计得分"),
     "reported.grade": ("自评结果", "评价等级", "自评等级", "绩效等级", "评价结果", "自评等次", "等级"),
     "goals.target": ("年度履职目标", "年度绩效目标", "年度总体目标", "总体目标", "年度目标", "绩效目标",
                      "部门年度目标", "年度预期目标"),
@@ -103,7 +105,7 @@ LABELS.update({path: words for path, (words, _) in FIGURE_LABELS.items()})
 
 # Lines of the budget table, by document path.
 BUDGET_LINES: dict[str, tuple[str, ...]] = {
-    "budget": ("部门预算总额", "年度资金总额", "资金总额", "预算总额", "项目资金总额", "部门预算", "年度预算总额",
+    "budget": ("部门预算总额", "部门整体支出总额", "整体支出总额", "年度财政资金总额", "年度资金总额", "资金总额", "预算总额", "项目资金总额", "部门预算", "年度预算总额",
                "预算资金总额", "合计", "总计"),
     "budget.by_source.fiscal": ("财政性资金", "财政拨款", "本年财政拨款", "财政资金", "一般公共预算",
                                 "一般公共预算资金", "财政拨款收入", "当年财政拨款"),

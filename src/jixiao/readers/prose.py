@@ -1,0 +1,118 @@
+"""Budget figures and the total score from the report's sentences.
+
+Many reports have no budget table: 「2021年预算安排2700万元，全年实际支出1723.62万元」,
+「共计下达中央、市级转移支付资金3580.69万元」, 「年初安排预算资金1万元」. This
+module reads such sentences for the fields no table gave (年初预算数, 全年预算数,
+执行数, 自评得分), using the role words of ``forms/prose.yaml``:
+
+* the role of an amount is the nearest role word before it in its sentence
+  (an initial-budget word, 年初/批复, anywhere before it wins unless an executed
+  word stands closer);
+* amounts after a part word (其中, 分别为, 用于) are parts, not the budget;
+* of several amounts of one role, one said to be the total (共计, 合计, 全年) wins;
+  several different amounts with no total are ambiguous and none is taken
+  (中央下达9056万元 … 省级下达804万元 …: the excerpt gives no budget).
+
+Each figure taken is returned with its sentence, so the caller records its
+source and an R503 finding quoting it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..document import Source
+from .identity import Line
+
+_AMOUNT = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)")
+_SCORE = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*分")
+_SENTENCE = re.compile(r"[^。；;!！?？\n]+")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    return yaml.safe_load((Path(__file__).with_name("forms") / "prose.yaml").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Figure:
+    path: str  # budget.initial / budget.adjusted / budget.executed / reported.total
+    value: Decimal  # in 万元 for amounts
+    sentence: str
+    source: Source
+    total: bool
+
+
+def _to_wan(number: str, unit: str) -> Decimal | None:
+    try:
+        value = Decimal(number.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value * 10000 if unit == "亿元" else value / 10000 if unit == "元" else value
+
+
+def _role(before: str) -> str | None:
+    roles = vocabulary()["roles"]
+    best: tuple[int, str] | None = None
+    for role, words in roles.items():
+        for w in words:
+            at = before.rfind(w)
+            if at >= 0 and (best is None or at + len(w) > best[0]):
+                best = (at + len(w), role)
+    if best is None:
+        return None
+    if best[1] != "executed" and any(w in before for w in roles["initial"]):
+        return "initial"
+    return best[1]
+
+
+def figures(lines: list[Line]) -> list[Figure]:
+    """Every budget amount and total score stated in a sentence, with its role."""
+    v = vocabulary()
+    out: list[Figure] = []
+    for line in lines:
+        if line.row is not None:
+            continue
+        text = unicodedata.normalize("NFKC", line.text)
+        for s in _SENTENCE.finditer(text):
+            sentence = s.group(0).strip()
+            for m in _AMOUNT.finditer(sentence):
+                before = sentence[: m.start()]
+                if any(w in before for w in v["parts"]):
+                    continue
+                role = _role(before)
+                value = _to_wan(m.group(1), m.group(2))
+                if role is None or value is None or value <= 0:
+                    continue
+                clause = re.split(r"[，,:：]", before)[-1]
+                total = any(w in clause for w in v["totals"])
+                out.append(Figure(f"budget.{role}", value, sentence, line.source, total))
+            for label in v["total_labels"]:
+                at = sentence.find(label)
+                if at < 0:
+                    continue
+                m = _SCORE.match(re.sub(r"^[为是:：\s]*", "", sentence[at + len(label):at + len(label) + 12]))
+                if m and Decimal(m.group(1)) <= 100:
+                    out.append(Figure("reported.total", Decimal(m.group(1)), sentence, line.source, True))
+                break
+    return out
+
+
+def settle(found: list[Figure]) -> dict[str, Figure]:
+    """One figure per field: the total where one is said to be; one value where all agree; else none."""
+    chosen: dict[str, Figure] = {}
+    for path in sorted({f.path for f in found}):
+        mine = [f for f in found if f.path == path]
+        totals = [f for f in mine if f.total]
+        pool = totals or mine
+        if len({f.value for f in pool}) == 1:
+            chosen[path] = pool[0]
+    return chosen
