@@ -97,6 +97,17 @@ def _is_heading(token: str) -> bool:
     return any(k in words for words in (*INDICATOR_COLUMNS.values(), *BUDGET_COLUMNS.values()))
 
 
+def _rows_under_header(cells: list[str]) -> list[list[str]]:
+    """A joined run that is a whole table (a header, then rows with no line of pipes between them)
+    cut into rows of the header's width: the header is the leading run of column headings up to
+    its first empty cell, which closes it."""
+    width = next((i for i, c in enumerate(cells) if not c.strip()), len(cells))
+    if width < 4 or len(cells) < 2 * (width + 1) or sum(_is_heading(c) for c in cells[:width]) < 4:
+        return [cells]
+    width += 1
+    return [cells[i:i + width] for i in range(0, len(cells), width)]
+
+
 _PIPE_ONLY = re.compile(r"\s*\|[\s|]*")
 
 
@@ -125,7 +136,8 @@ def _join_cell_lines(lines: list[str]) -> list[tuple[int, list[str] | None, str]
             if len(filled) == 1:
                 out.append((start, None, filled[0]))
             elif filled:
-                out.append((start, run, ""))
+                for row in _rows_under_header(run):
+                    out.append((start, row, ""))
         run = []
 
     for number, line in enumerate(lines, start=1):
