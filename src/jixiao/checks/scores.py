@@ -249,3 +249,25 @@ def rounding_mode(ctx: Context) -> Iterator[Hit]:
     verdict = "与规则集一致" if rule_mode in consistent else f"规则集为{rule_mode}，请确认采用的舍入方式"
     yield Hit(f"需要舍入的{len(rows)}个得分中，{summary}；文件采用{'或'.join(consistent)}，{verdict}",
               where, rule_mode, "、".join(consistent))
+
+
+@check("S211", "score", "未达成目标的指标不得满分", Severity.ERROR,
+       "产出指标/数量指标/特困人员救助供养人数 目标≥4754人，实际4604人，未达成目标却填报满分5")
+def full_marks_on_missed_target(ctx: Context) -> Iterator[Hit]:
+    """定量指标（正向、反向、等于）的实际完成值未达到指标值，填报得分却等于分值（满分）。S209 在任一常见舍入
+    方式（含进一）下一致即不报，于是 4.84 进一为 5 的满分会被放过；而未达成目标的指标按比例计分，不会是满分，
+    这是文件内部的矛盾，与采用哪套规则无关。
+
+    来源：财预〔2020〕10号附件1 填表说明「定量指标……未达成的按比例计分」[V: 填表说明；R: 10号正文]；
+    RULES.md「正向：B < A → w × B/A；反向：B > A → w × A/B」。
+    """
+    for i in ctx.card.indicators:
+        if i.method not in ("positive", "negative", "equal") or i.met is not False:
+            continue
+        if i.weight is None or i.reported is None or i.reported != i.weight:
+            continue
+        true = i.unrounded if i.unrounded is not None else i.computed
+        if true is None or true >= i.weight - HUNDRED / 10000:
+            continue
+        yield Hit(f"{_row_name(i)} 未达成目标（{i.explanation}），却填报满分{fmt(i.reported)}",
+                  ctx.where(INDICATOR_TABLE, _row_name(i), f"{i.path}.score"), fmt(true), fmt(i.reported))
