@@ -123,7 +123,8 @@ def measure_one(truth: dict, corpus: Path = CORPUS) -> Result:
         if f == "unit":
             ok = _unit_matches(truth, value)
         elif f.startswith("budget_"):
-            ok = value is not None and Decimal(value) == _money(truth, expected)
+            # truth records a figure "as printed": an amount printed in 元 inside a 万元 report stays in 元
+            ok = value is not None and _money(truth, expected) in (Decimal(value), Decimal(value) * 10000)
         elif f in ("total_score",):
             ok = value is not None and Decimal(value) == Decimal(str(expected))
         elif f == "indicator_rows":

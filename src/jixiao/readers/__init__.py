@@ -154,9 +154,9 @@ def _figures_from_prose(data: dict[str, Any], lines: list) -> list:
         node[field] = fig.value
         prov[path] = fig.source
         label = {"budget.initial": "年初预算数", "budget.adjusted": "全年预算数", "budget.executed": "执行数",
-                 "reported.total": "自评得分"}[path]
+                 "reported.total": "自评得分", "reported.grade": "自评等级"}[path]
         out.append(finding("R503", Severity.INFO, f"表中没有「{label}」，取自正文：{fig.sentence[:80]}", fig.source,
-                           table="报告正文", path=path, found=format(fig.value, "f")))
+                           table="报告正文", path=path, found=str(fig.value)))
     return out
 
 
@@ -204,6 +204,9 @@ def resolve_identity(data: dict[str, Any], blocks: list[Block], name: str) -> li
         else:
             data.pop("title", None)
             prov.pop("title", None)
+    titled = identity.kind_of_title(data.get("title") or "")
+    if titled and data.get("kind") != titled:
+        data["kind"] = titled  # the title says what the report is; votes of words elsewhere do not outweigh it
     if not data.get("kind"):
         votes = identity.kinds(lines)
         if votes:

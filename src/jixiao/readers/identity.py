@@ -175,6 +175,16 @@ def kinds(lines: list[Line]) -> Counter[str]:
     return votes
 
 
+def kind_of_title(title: str) -> str | None:
+    """The kind a title names (部门整体… / …项目…), None when it names neither or both."""
+    t = plain(title)
+    if not is_title(t):
+        return None
+    words = vocabulary()["kind_words"]
+    found = [k for k in ("department", "project") if any(w in t for w in words[k])]
+    return found[0] if len(found) == 1 else None
+
+
 # ---------------------------------------------------------------- unit
 
 def unit_candidates(lines: list[Line]) -> list[Candidate]:
@@ -198,6 +208,8 @@ def unit_candidates(lines: list[Line]) -> list[Candidate]:
         for group, pat in pats.items():
             for m in pat.finditer(line.text):
                 name = org_name(m.group(1), trim=True)
+                if name and group == "publisher" and not _qualified(name):
+                    continue  # 来源：扶贫办 names an office in short, not the unit
                 if name:
                     out.append(Candidate(name, weights[group], line.source, "标注"))
         if is_title(line.text) and n < 80:
@@ -211,7 +223,7 @@ def unit_candidates(lines: list[Line]) -> list[Candidate]:
         if ">" in line.text:
             for part in re.split(r">+", plain(line.text)):
                 name = org_name(part)
-                if name and len(name) > 4:
+                if name and _qualified(name):
                     out.append(Candidate(name, 2, line.source, "页面导航"))
         if n > last // 2 and not line.row and n + 1 < last:
             name = org_name(line.text) if len(plain(line.text)) <= 30 else None
@@ -221,6 +233,11 @@ def unit_candidates(lines: list[Line]) -> list[Candidate]:
 
 
 _ORG_BEFORE_YEAR = re.compile(r"(?:^|[，。；：:、\s(（])([^，。；：:、\s(（]{3,40}?)(?:19|20)\d{2}(?:\s*年|$)")
+
+
+def _qualified(name: str) -> bool:
+    """A full name, with its place (牟定县交通运输局), not a short one (民政局, 扶贫办)."""
+    return re.search(r"(?:省|市|县|区|州|旗|盟|镇|乡|街道)", name[:-1]) is not None and len(name) > 4
 
 
 def _org_in_title(text: str) -> str | None:
@@ -236,9 +253,10 @@ def _org_in_title(text: str) -> str | None:
         if cut:
             parts.append(rest[: cut.start()])
     else:
-        cut = re.search(r"关于|部门整体|整体支出|项目支出|绩效", t)
-        if cut:
-            parts.append(t[: cut.start()])
+        words = [*vocabulary()["kind_words"]["department"], *vocabulary()["kind_words"]["project"], "关于", "绩效"]
+        cuts = [t.find(w) for w in words if t.find(w) > 0]
+        if cuts:
+            parts.append(t[: min(cuts)])
     for part in parts:
         part = re.sub(r"关于$", "", part)
         name = org_name(part)

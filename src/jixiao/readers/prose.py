@@ -44,8 +44,8 @@ def vocabulary() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Figure:
-    path: str  # budget.initial / budget.adjusted / budget.executed / reported.total
-    value: Decimal  # in 万元 for amounts
+    path: str  # budget.initial / budget.adjusted / budget.executed / reported.total / reported.grade
+    value: Decimal | str  # in 万元 for amounts; 优/良/中/差 for the grade
     sentence: str
     source: Source
     total: bool
@@ -69,9 +69,15 @@ def _role(before: str) -> str | None:
                 best = (at + len(w), role)
     if best is None:
         return None
-    if best[1] != "executed" and any(w in before for w in roles["initial"]):
+    if best[1] == "adjusted" and not _explicit(before) and any(w in before for w in roles["initial"]):
         return "initial"
     return best[1]
+
+
+def _explicit(before: str) -> bool:
+    """The amount's own clause names the adjusted budget itself (年中调整预算为…)."""
+    clause = re.split(r"[，,:：]", before)[-1]
+    return any(w in clause for w in vocabulary()["adjusted_explicit"])
 
 
 def figures(lines: list[Line]) -> list[Figure]:
@@ -93,7 +99,7 @@ def figures(lines: list[Line]) -> list[Figure]:
                 if role is None or value is None or value <= 0:
                     continue
                 clause = re.split(r"[，,:：]", before)[-1]
-                total = any(w in clause for w in v["totals"])
+                total = any(w in clause for w in v["totals"]) or role == "adjusted" and _explicit(before)
                 out.append(Figure(f"budget.{role}", value, sentence, line.source, total))
             for label in v["total_labels"]:
                 at = sentence.find(label)
@@ -103,7 +109,21 @@ def figures(lines: list[Line]) -> list[Figure]:
                 if m and Decimal(m.group(1)) <= 100:
                     out.append(Figure("reported.total", Decimal(m.group(1)), sentence, line.source, True))
                 break
+            grade = _GRADE().search(sentence)
+            if grade:
+                out.append(Figure("reported.grade", v["grades"][grade.group(1)], sentence, line.source, True))
     return out
+
+
+@lru_cache(maxsize=1)
+def _grade_pattern() -> re.Pattern[str]:
+    v = vocabulary()
+    labels = "|".join(sorted(map(re.escape, v["grade_labels"]), key=len, reverse=True))
+    grades = "|".join(sorted(map(re.escape, v["grades"]), key=len, reverse=True))
+    return re.compile(rf"(?:{labels})(?:为|是|评定为|确定为|:|：)?\s*[“\"'‘「『]?({grades})(?=[”\"'’」』,，。；;\s]|$)")
+
+
+_GRADE = _grade_pattern
 
 
 def settle(found: list[Figure]) -> dict[str, Figure]:
