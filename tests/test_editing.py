@@ -39,7 +39,8 @@ def test_analysis_of_invalid_data_names_every_field(doc004):
     assert a.summary()["valid"] is False
 
 
-@pytest.mark.parametrize("bad", [None, [], "text", {"kind": "x"}, {"kind": "department", "year": 2021}])
+@pytest.mark.parametrize("bad", [None, [], "text", {"kind": "x"}, {"kind": "department", "year": "二〇二一"},
+                                 {"year": 2021, "unit": "某局"}])
 def test_analysis_never_raises_on_garbage(bad):
     assert not editing.analyse(bad).ok
 

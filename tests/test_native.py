@@ -86,8 +86,15 @@ def test_duplicate_key_is_refused(tmp_path: Path) -> None:
 
 
 def test_missing_required_field(tmp_path: Path) -> None:
-    p = _problem(tmp_path, MINIMAL.replace("unit: 测试单位\n", ""))
-    assert p.path == "unit" and "缺少" in p.message
+    p = _problem(tmp_path, MINIMAL.replace("kind: department\n", ""))
+    assert p.path == "kind" and "缺少" in p.message
+
+
+def test_a_document_without_unit_or_year_loads_as_partial(tmp_path: Path) -> None:
+    """What a reader could not find stays empty (issue 16: never refuse readable text)."""
+    text = MINIMAL.replace("unit: 测试单位\n", "").replace("year: 2021\n", "")
+    loaded = load_file(_write(tmp_path, text, "doc.yaml"))
+    assert loaded.ok and loaded.evaluation.unit is None and loaded.evaluation.year is None
 
 
 def test_project_needs_its_identity(tmp_path: Path) -> None:

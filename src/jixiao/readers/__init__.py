@@ -10,6 +10,7 @@ input; a file that cannot be read comes back with the reason.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +124,10 @@ def assemble(blocks: list[Block], name: str, fmt: str) -> Imported:
     if not _looks_like_a_report(data, blocks):
         return failed(name, fmt, "不像一份绩效自评报告：找不到报告类型、年度、单位，也没有预算、指标或得分",
                       "含「部门整体/项目绩效自评」、年度和单位名称的报告或自评表")
-    findings += resolve_identity(data, blocks, name)
+    from_prose = {f.where.field: f for f in findings if f.code == "R503"}
+    findings += resolve_identity(data, blocks, name, from_prose)
+    findings = [f for f in findings if not (f.code == "R503" and f.where.field in from_prose
+                                            and from_prose[f.where.field] is None)]
     missing = [label for path, label in _REQUIRED if not _has(data, path)]
     evaluation, dropped = _validate(data, name)
     for problem in dropped:
@@ -140,17 +144,23 @@ def assemble(blocks: list[Block], name: str, fmt: str) -> Imported:
     return Imported(name, fmt, Loaded(name, evaluation, []), findings, found, missing)
 
 
-def _figures_from_prose(data: dict[str, Any], lines: list) -> list:
-    """Budget amounts and the total score stated in sentences, for the fields no table gave (R503 each)."""
+def _figures_from_prose(data: dict[str, Any], lines: list, from_prose: dict[str, Any]) -> list:
+    """Budget amounts and the total score stated in sentences, for the fields no table gave (R503 each).
+
+    A figure the interpreter already took from a sentence (``from_prose``, its R503 by path) is
+    replaced when this reading names the total or the adjustment explicitly and disagrees (the
+    interpreter takes the first amount of a role: 「提升补助资金286万元」 before 「调整预算为1781.86万元」).
+    """
     out = []
     prov = data.setdefault("provenance", {})
-    budget = data.get("budget") or {}
     for path, fig in prose.settle(prose.figures(lines)).items():
         section, field = path.split(".")
         node = data.setdefault(section, {})
-        if node.get(field) is not None or (section == "budget" and budget.get("adjusted") is not None
-                                           and field == "initial" and budget.get("initial") is not None):
-            continue
+        current = node.get(field)
+        if current is not None:
+            if not (path in from_prose and fig.total and isinstance(fig.value, Decimal) and current != fig.value):
+                continue
+            from_prose[path] = None  # its R503 is dropped; this one replaces it
         node[field] = fig.value
         prov[path] = fig.source
         label = {"budget.initial": "年初预算数", "budget.adjusted": "全年预算数", "budget.executed": "执行数",
@@ -185,7 +195,8 @@ def _looks_like_a_report(data: dict[str, Any], blocks: list[Block]) -> bool:
     return bool(identity.kinds(lines)) or any("绩效" in ln.text for ln in lines)
 
 
-def resolve_identity(data: dict[str, Any], blocks: list[Block], name: str) -> list:
+def resolve_identity(data: dict[str, Any], blocks: list[Block], name: str,
+                     from_prose: dict[str, Any] | None = None) -> list:
     """Year, unit and kind from anywhere in the document where the forms did not give them.
 
     The interpreter's values are kept when they are plausible (a year it read from
@@ -227,7 +238,7 @@ def resolve_identity(data: dict[str, Any], blocks: list[Block], name: str) -> li
         if votes:
             year, _ = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
             data["year"] = year
-    out += _figures_from_prose(data, lines)
+    out += _figures_from_prose(data, lines, from_prose if from_prose is not None else {})
     unit = data.get("unit")
     if not identity.unit_is_plausible(unit):
         best = identity.best_unit(lines)
