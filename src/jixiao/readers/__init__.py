@@ -153,7 +153,8 @@ def _figures_from_prose(data: dict[str, Any], lines: list, from_prose: dict[str,
     """
     out = []
     prov = data.setdefault("provenance", {})
-    for path, fig in prose.settle(prose.figures(lines)).items():
+    subjects = tuple(x for x in ((data.get("project") or {}).get("name"), data.get("unit")) if x)
+    for path, fig in prose.settle(prose.figures(lines, subjects)).items():
         section, field = path.split(".")
         node = data.setdefault(section, {})
         current = node.get(field)

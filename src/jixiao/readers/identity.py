@@ -78,19 +78,26 @@ def org_name(text: str, trim: bool = False) -> str | None:
     return t
 
 
-_LABEL_VALUE = r"\s*(?:[（(](?:盖章|公章)[）)])?\s*[:：]\s*([^\s:：|]{2,40})"
+_LABEL_VALUE = r"\s*(?:[（(](?:盖章|公章)[）)])?\s*(?:[:：]|为|是)\s*([^\s:：|，。；,;、《》()（）]{2,40})"
+_SPACED_VALUE = r"\s*([^\s:：|，。；,;、《》()（）]{2,40})"  # 发布机构 区农业农村局 发文日期 …: metadata lines only
 
 
-def _label_pattern(labels: list[str]) -> re.Pattern[str]:
+def _label_pattern(labels: list[str], value: str = _LABEL_VALUE) -> re.Pattern[str]:
     alternatives = "|".join(sorted((re.escape(x).replace(r"\(", "[（(]").replace(r"\)", "[）)]") for x in labels),
                                    key=len, reverse=True))
-    return re.compile(f"(?:{alternatives})" + _LABEL_VALUE)
+    return re.compile(f"(?:{alternatives})" + value)
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     v = vocabulary()["unit_labels"]
     return {group: _label_pattern(labels) for group, labels in v.items()}
+
+
+@lru_cache(maxsize=1)
+def _spaced_patterns() -> dict[str, re.Pattern[str]]:
+    v = vocabulary()["unit_labels"]
+    return {group: _label_pattern(labels, _SPACED_VALUE) for group, labels in v.items()}
 
 
 # ---------------------------------------------------------------- lines of a document
@@ -205,8 +212,12 @@ def unit_candidates(lines: list[Line]) -> list[Candidate]:
                         name = org_name(value, trim=True) if value else None
                         if name:
                             out.append(Candidate(name, weights[group] + 1, line.source, f"表中「{c}」"))
+        chrome = is_chrome(line.text)
         for group, pat in pats.items():
-            for m in pat.finditer(line.text):
+            matches = list(pat.finditer(line.text))
+            if chrome and not matches:
+                matches = list(_spaced_patterns()[group].finditer(line.text))
+            for m in matches:
                 name = org_name(m.group(1), trim=True)
                 if name and group == "publisher" and not _qualified(name):
                     continue  # 来源：扶贫办 names an office in short, not the unit

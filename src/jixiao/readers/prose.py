@@ -80,38 +80,65 @@ def _explicit(before: str) -> bool:
     return any(w in clause for w in vocabulary()["adjusted_explicit"])
 
 
-def figures(lines: list[Line]) -> list[Figure]:
-    """Every budget amount and total score stated in a sentence, with its role."""
-    v = vocabulary()
-    out: list[Figure] = []
+def paragraphs(lines: list[Line]) -> list[tuple[str, Source]]:
+    """Prose lines joined where a PDF broke a sentence (``…调整预算为 1781.86 万`` / ``元,比年初…``).
+
+    A line continues the one before when that one does not end a sentence (。；！？: or a
+    heading's end) and neither is a table row.
+    """
+    out: list[tuple[str, Source]] = []
+    joinable = False
     for line in lines:
         if line.row is not None:
+            joinable = False
             continue
-        text = unicodedata.normalize("NFKC", line.text)
+        text = unicodedata.normalize("NFKC", line.text).strip()
+        if not text:
+            continue
+        if joinable and out:
+            out[-1] = (out[-1][0] + text, out[-1][1])
+        else:
+            out.append((text, line.source))
+        joinable = not text.endswith(("。", ";", "；", "!", "！", "?", "？", ":", "：")) and len(text) >= 20
+    return out
+
+
+def figures(lines: list[Line], subjects: tuple[str, ...] = ()) -> list[Figure]:
+    """Every budget amount and total score stated in a sentence, with its role.
+
+    ``subjects``: the names the document is about (its project, its unit); an amount whose
+    sentence names one (「安排健全现代医院管理制度项目预算资金509774.50万元」) is that subject's
+    total, preferred over the amounts of its parts.
+    """
+    v = vocabulary()
+    out: list[Figure] = []
+    for text, source in paragraphs(lines):
+        text = re.sub(r"(?<=\d)\s+(?=[\d万元亿])|(?<=万)\s+(?=元)", "", text)
         for s in _SENTENCE.finditer(text):
             sentence = s.group(0).strip()
             for m in _AMOUNT.finditer(sentence):
                 before = sentence[: m.start()]
-                if any(w in before for w in v["parts"]):
+                if any(w in before[-60:] for w in v["parts"]):  # a flattened page has no sentence ends
                     continue
                 role = _role(before)
                 value = _to_wan(m.group(1), m.group(2))
                 if role is None or value is None or value <= 0:
                     continue
                 clause = re.split(r"[，,:：]", before)[-1]
-                total = any(w in clause for w in v["totals"]) or role == "adjusted" and _explicit(before)
-                out.append(Figure(f"budget.{role}", value, sentence, line.source, total))
+                total = (any(w in clause for w in v["totals"]) or role == "adjusted" and _explicit(before)
+                         or any(x and len(x) >= 4 and x in clause for x in subjects))
+                out.append(Figure(f"budget.{role}", value, sentence, source, total))
             for label in v["total_labels"]:
                 at = sentence.find(label)
                 if at < 0:
                     continue
                 m = _SCORE.match(re.sub(r"^[为是:：\s]*", "", sentence[at + len(label):at + len(label) + 12]))
                 if m and Decimal(m.group(1)) <= 100:
-                    out.append(Figure("reported.total", Decimal(m.group(1)), sentence, line.source, True))
+                    out.append(Figure("reported.total", Decimal(m.group(1)), sentence, source, True))
                 break
             grade = _GRADE().search(sentence)
             if grade:
-                out.append(Figure("reported.grade", v["grades"][grade.group(1)], sentence, line.source, True))
+                out.append(Figure("reported.grade", v["grades"][grade.group(1)], sentence, source, True))
     return out
 
 
