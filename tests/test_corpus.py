@@ -5,7 +5,7 @@ issue's targets are at least 95% of the key fields on the whole corpus, no
 document refused, the one hard contradiction (127) found as an error, and no
 error on a document whose notes say its arithmetic is consistent. The reader
 does not reach all of them yet: the assertions hold what it reaches now
-(119 of 131 fields, one known false alarm on 135), so any loss fails. The corpus is
+(127 of 131 fields, one known false alarm on 135), so any loss fails. The corpus is
 split into a development part and a held-out part (``tests/corpus.py``); both
 figures are printed so a rule tuned to the files one looked at shows as a gap.
 """
@@ -45,7 +45,7 @@ def test_the_key_fields_read_do_not_fall_below_what_was_reached(measured):
     _, results = measured
     right, total = _accuracy(results)
     assert total == 131  # the fields the truth shows (kind of an 'other' document is not compared)
-    assert right >= 119, f"{right}/{total}"  # 90.8%; the issue's target is 95% (125)
+    assert right >= 127, f"{right}/{total}"  # 96.9%; the issue's target is 95% (125)
 
 
 def test_no_document_is_refused(measured):
@@ -62,11 +62,19 @@ def test_the_hard_contradiction_of_127_is_an_error(measured):
 
 def test_no_error_on_the_consistent_documents_but_the_known_one(measured):
     rows, results = measured
-    consistent = {r["id"] for r in rows if not r["inconsistencies"]}
+    consistent = {r["id"] for r in rows if not r["inconsistencies"] and not r["soft_inconsistencies"]}
     false = {r.doc_id: sorted(e.split()[0] for e in r.errors) for r in results if r.doc_id in consistent and r.errors}
-    # Known false alarm, not yet fixed: in 135 (a 部门决算 page) 「比年初预算增加758.97万元」 is read as a
-    # second 年初 (N401), and 「提升补助资金286万元」 as the full-year budget (B120).
-    assert false == {"135": ["B120", "N401"]}
+    assert false == {}
+
+
+def test_errors_on_documents_with_soft_tensions_are_the_tensions(measured):
+    """Soft inconsistencies may have an explanation outside the excerpt; an error there must be that tension."""
+    rows, results = measured
+    soft = {r["id"] for r in rows if not r["inconsistencies"] and r["soft_inconsistencies"]}
+    found = {r.doc_id: sorted(e.split()[0] for e in r.errors) for r in results if r.doc_id in soft and r.errors}
+    # 109: 支出76.36 exceeds 预算收入69.06 (the truth's soft tension, B120).
+    # 135: known false alarm, not yet fixed: 「比年初预算增加758.97万元」 is read as a second 年初 (N401).
+    assert found == {"109": ["B120"], "135": ["N401"]}
 
 
 def test_no_value_is_invented_where_the_excerpt_shows_none(measured):

@@ -199,7 +199,7 @@ def align(row: tuple[Cell, ...], header: Header, shifts: range = range(-3, 4)) -
             best = (rank, s)
     assert best is not None
     gapped = _align_with_gaps(row, header, filled)
-    if gapped is not None and gapped[0] >= best[0][0] + 3:
+    if gapped is not None and gapped[0] >= best[0][0] + 2:
         return gapped[1]
     s = best[1]
     cells: dict[str, Cell] = {}

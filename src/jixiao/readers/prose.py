@@ -74,6 +74,18 @@ def _role(before: str) -> str | None:
     return best[1]
 
 
+_CLAUSE = re.compile(r"[，,;；:：]|[一二三四五六七八九十]{1,2}、|[(（][一二三四五六七八九十]{1,2}[)）]")
+
+
+def _part(before: str) -> bool:
+    """The amount is a part: a part word in its own clause, or a list introducer (其中, 分别) in the clause before."""
+    clauses = _CLAUSE.split(before)
+    v = vocabulary()
+    if any(w in clauses[-1] for w in v["parts"]):
+        return True
+    return len(clauses) > 1 and any(w in clauses[-2] for w in v["list_parts"])
+
+
 def _explicit(before: str) -> bool:
     """The amount's own clause names the adjusted budget itself (年中调整预算为…)."""
     clause = re.split(r"[，,:：]", before)[-1]
@@ -118,7 +130,7 @@ def figures(lines: list[Line], subjects: tuple[str, ...] = ()) -> list[Figure]:
             sentence = s.group(0).strip()
             for m in _AMOUNT.finditer(sentence):
                 before = sentence[: m.start()]
-                if any(w in before[-60:] for w in v["parts"]):  # a flattened page has no sentence ends
+                if _part(before):
                     continue
                 role = _role(before)
                 value = _to_wan(m.group(1), m.group(2))

@@ -108,6 +108,67 @@ def _rows_under_header(cells: list[str]) -> list[list[str]]:
     return [cells[i:i + width] for i in range(0, len(cells), width)]
 
 
+_FIGURE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?|[-—]")
+
+
+def _flattened_budget(line: str) -> list[tuple[list[str], list[str]]]:
+    """Budget tables a PDF converter flattened into one long line, cells out of order.
+
+    Such a line keeps a form's column headings together (年初预算数 全年预算数 全年执行数
+    分值 执行率 得分) and the first row's figures right after them. Each run of three or
+    more budget headings followed by figures becomes a header and a 年度资金总额 row (the
+    first row of every budget form), with the money unit when the line states one (项目资金
+    (元)); the interpreter aligns the figures to the headings by content.
+    """
+    if len(line) <= 240:
+        return []
+    tokens = line.split()
+    out = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and _is_budget_heading(tokens[j]):
+            j += 1
+        if j - i >= 3:
+            k = j
+            while k < len(tokens) and _FIGURE.fullmatch(tokens[k]):
+                k += 1
+            values = _first_row(tokens[j:k], j - i)
+            if len(values) >= 2:
+                unit = re.search(r"[（(](万元|元)[）)]", line)
+                label = f"项目资金（{unit.group(1)}）" if unit else "项目资金"
+                out.append(([label, *tokens[i:j]], ["年度资金总额", *values]))
+            i = max(k, i + 1)
+        else:
+            i += 1
+    return out
+
+
+def _first_row(figures: list[str], width: int) -> list[str]:
+    """The figures of the first row: at most one per heading, and ending where a large amount
+    follows the small figures (分值, 执行率, 得分 come after the amounts in every budget form)."""
+    out: list[str] = []
+    small = False
+    for f in figures[:width]:
+        digits = f.replace(",", "").rstrip("%")
+        try:
+            big = float(digits) > 100 if digits not in ("-", "—") else False
+        except ValueError:
+            big = False
+        if small and big:
+            break
+        small = small or (not big and digits not in ("-", "—"))
+        out.append(f)
+    return out
+
+
+def _is_budget_heading(token: str) -> bool:
+    from .base import key
+    from .vocabulary import BUDGET_COLUMNS
+
+    return any(key(token) in words for words in BUDGET_COLUMNS.values())
+
+
 _PIPE_ONLY = re.compile(r"\s*\|[\s|]*")
 
 
@@ -199,7 +260,11 @@ def blocks(text: str, file: str) -> list[Block]:
             text_ = clean(line)
             if not text_ or text_.replace("\f", "") == "":
                 continue
-            out.append(Block((Cell(text_, Source(file=file, line=number)),), False))
+            source = Source(file=file, line=number)
+            for header, values in _flattened_budget(line):
+                out.append(Block(tuple(Cell(c, source) for c in header), True))
+                out.append(Block(tuple(Cell(c, source) for c in values), True))
+            out.append(Block((Cell(text_, source),), False))
         else:
             if _SEPARATOR.fullmatch(line.replace("\t", "")) and "-" in line:
                 continue
