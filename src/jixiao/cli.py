@@ -74,6 +74,13 @@ def score_command(file: Path, ruleset_id: str | None, as_json: bool) -> None:
     _print_scorecard(evaluation, scored.scorecard)
 
 
+UNKNOWN_UNIT = "（未写明单位）"
+
+
+def _year(e: Evaluation) -> str:
+    return f"{e.year}年度" if e.year is not None else "年度未写明"
+
+
 def _n(value: Decimal | None) -> str:
     return fmt(value)
 
@@ -81,7 +88,7 @@ def _n(value: Decimal | None) -> str:
 def _print_scorecard(e: Evaluation, card: Scorecard) -> None:
     out = _console()
     name = e.project.name if e.project else e.unit
-    out.print(f"[bold]{escape(name)}[/]  {e.year}年度 {KIND_NAMES[e.kind.value]}绩效自评", markup=True)
+    out.print(f"[bold]{escape(name or UNKNOWN_UNIT)}[/]  {_year(e)} {KIND_NAMES[e.kind.value]}绩效自评", markup=True)
     out.print(f"评分规则：{card.ruleset_title}（{card.ruleset}）", markup=False)
     rate = card.execution_rate
     if rate.value is not None:
@@ -221,7 +228,7 @@ def _print_findings(file: Path, evaluation: Evaluation | None, problems: list, f
         return
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     summary = "，".join(f"{s.label}{counts[s]}" for s in Severity)
-    out.print(f"[bold]{escape(str(file))}[/]  {escape(evaluation.unit)}（{evaluation.year}年度，"
+    out.print(f"[bold]{escape(str(file))}[/]  {escape(evaluation.unit or UNKNOWN_UNIT)}（{_year(evaluation)}，"
               f"{KIND_NAMES[evaluation.kind.value]}）：{summary}", markup=True)
     for severity in Severity:
         group = [f for f in findings if f.severity is severity]
@@ -278,8 +285,8 @@ def _imported(file: Path, err: Console, failure: str):  # noqa: ANN202 - (Import
 
 def _print_import_summary(imported, err: Console) -> None:
     e = imported.evaluation
-    err.print(f"[bold]已导入[/] {escape(imported.file)}（{imported.format}）：{escape(e.unit)}，{e.year}年度，"
-              f"{KIND_NAMES[e.kind.value]}", markup=True)
+    err.print(f"[bold]已导入[/] {escape(imported.file)}（{imported.format}）：{escape(e.unit or UNKNOWN_UNIT)}，"
+              f"{_year(e)}，{KIND_NAMES[e.kind.value]}", markup=True)
     err.print("  找到：" + "，".join(f"{k} {v}" for k, v in imported.found.items() if k not in ("类型", "年度", "单位")),
               markup=False)
     b = e.budget

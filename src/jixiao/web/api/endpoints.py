@@ -229,14 +229,17 @@ def _store(request: HttpRequest, unit, analysis: editing.Analysis, note: str,  #
           "原文件作为“导入的原始文件”附件保存。无法读取时 400，说明文件哪里有问题。")
 def import_evaluation(request: HttpRequest, file: File[UploadedFile],
                       unit: int | None = Form(None, ge=1, le=2**62, description="预算单位编号；省略时为本人所在单位"),
+                      year: int | None = Form(None, ge=2000, le=2100,
+                                              description="评价年度：文件中没有写明年度时必填（写明时以文件为准）"),
                       ) -> Reply:
     target = _unit_for_create(request, unit)
     name = (file.name or "未命名").replace("\x00", "")
     if file.size > settings.JIXIAO_MAX_UPLOAD:
         raise ApiError(413, f"文件「{name}」过大（{file.size} 字节），上限为 20 MB")
     try:
-        record, _, notes = services.import_report(target, name, file.read(), file.content_type or "", request.user)
-    except (services.Unreadable, services.Invalid) as exc:
+        record, _, notes = services.import_report(target, name, file.read(), file.content_type or "", request.user,
+                                                  year=year)
+    except (services.Unreadable, services.Invalid, services.Incomplete) as exc:
         raise ApiError(400, str(exc)) from None
     except ServiceError as exc:  # already exists
         raise ApiError(409, str(exc)) from None

@@ -39,6 +39,10 @@ class Exists(ServiceError):
     """The unit (or project) already has this year's evaluation of that kind."""
 
 
+class Incomplete(ServiceError):
+    """A report read with what it has, lacking what an evaluation must have here (the year): ask the person."""
+
+
 def problem_text(p: Problem) -> str:
     """A reader's problem without the file name (messages name the file once, in front)."""
     where = f"第{p.line}行，" if p.line else ""
@@ -67,17 +71,31 @@ def read_report(raw: bytes, name: str) -> Report:
 
 
 def import_report(unit: Unit, name: str, raw: bytes, content_type: str, user: Any,
-                  note: str = "") -> tuple[Evaluation, Analysis, list[str]]:
+                  note: str = "", year: int | None = None) -> tuple[Evaluation, Analysis, list[str]]:
     """A new evaluation of ``unit`` from an uploaded report, the file kept as its source; with notes for the person.
 
-    Raises Unreadable, Invalid or Exists (all ServiceError).
+    A report is imported with what it has: without a unit name it is the importing unit's; without a
+    year it takes ``year`` (what the person entered), and without either it is Incomplete, so the
+    form asks for the year rather than failing.
+    Raises Unreadable, Invalid, Exists or Incomplete (all ServiceError).
     """
     report = read_report(raw, name)
-    record, analysis = create(unit, report.data, user, note or f"导入自文件「{name}」", source=(name, raw, content_type))
-    notes = [f"已从「{name}」导入；按数据重新计算了{len(analysis.changes)}个数字（见“版本历史”）"]
-    if report.evaluation.unit != unit.name:
+    data, asked = report.data, []
+    if data.get("year") is None:
+        if year is None:
+            raise Incomplete(f"「{name}」中找不到评价年度（标题、表头和正文中都没有写明），请在「评价年度」中填写后再导入")
+        data["year"] = year
+        asked.append(f"文件中没有写明评价年度，按您填写的{year}年度导入")
+    elif year is not None and year != data["year"]:
+        asked.append(f"文件写明的评价年度为{data['year']}年度，与您填写的{year}年度不同，已按文件导入，请核对")
+    if not data.get("unit"):
+        data["unit"] = unit.name
+        asked.append(f"文件中没有写明单位名称，已按本单位「{unit.name}」导入")
+    record, analysis = create(unit, data, user, note or f"导入自文件「{name}」", source=(name, raw, content_type))
+    notes = [f"已从「{name}」导入；按数据重新计算了{len(analysis.changes)}个数字（见“版本历史”）", *asked]
+    if report.evaluation.unit and report.evaluation.unit != unit.name:
         notes.append(f"文件中的单位名称为「{report.evaluation.unit}」，与本单位「{unit.name}」不同，请核对")
-    notes += [f"导入提示：{f.message}" for f in report.findings[:10]]
+    notes += [f"导入提示：{f.message}" for f in report.findings[:10] if f.where.field not in ("year", "unit")]
     return record, analysis, notes
 
 

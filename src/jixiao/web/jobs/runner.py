@@ -283,9 +283,17 @@ class Importer:
             return Outcome(False, str(exc))
         e = report.evaluation
         notes = []
+        if e.year is None:
+            return Outcome(False, f"「{item.name}」：文件中找不到评价年度（标题、表头和正文中都没有写明），"
+                                  "请在“新建自评”中单独导入并填写年度")
+        if not e.unit and not self.job.unit_id:
+            return Outcome(False, f"「{item.name}」：文件中找不到单位名称，无法确定导入到哪个单位；请由该单位自行导入")
         if self.job.unit_id:
             unit = self.job.unit
-            if _key(e.unit) != _key(unit.name):
+            if not e.unit:
+                report.data["unit"] = unit.name
+                notes.append(f"文件中没有写明单位名称，已按本单位「{unit.name}」导入")
+            elif _key(e.unit) != _key(unit.name):
                 notes.append(f"文件中的单位名称为「{e.unit}」，与本单位「{unit.name}」不同，请核对")
         else:
             found = self.unit_for(e, item.name)

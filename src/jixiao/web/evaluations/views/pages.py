@@ -19,7 +19,7 @@ from ... import access
 from ...access import Action
 from ..forms import NewEvaluationForm
 from ..models import HEAVY, IN_REVIEW, Attachment, Comment, Evaluation, Status, Transition, display_name
-from ..services import ServiceError, create, import_report, submission_diff
+from ..services import Incomplete, ServiceError, create, import_report, submission_diff
 
 
 @login_required
@@ -51,6 +51,8 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             record, notes = _create_from(request, form.cleaned_data, unit)
+        except Incomplete as exc:
+            form.add_error("year", str(exc))  # the report lacks its year: ask for it where it is entered
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -88,7 +90,8 @@ def _create_from(request: HttpRequest, data: dict[str, Any], unit) -> tuple[Eval
     upload = data["file"]
     if upload.size > settings.JIXIAO_MAX_UPLOAD:
         raise ServiceError(f"文件「{upload.name}」过大（{upload.size} 字节），上限为 20 MB")
-    record, _, notes = import_report(unit, upload.name, upload.read(), upload.content_type or "", user)
+    record, _, notes = import_report(unit, upload.name, upload.read(), upload.content_type or "", user,
+                                     year=data.get("year"))
     return record, notes
 
 
