@@ -258,6 +258,9 @@ def _align_with_gaps(row: tuple[Cell, ...], header: Header, filled: list[int]) -
     return best[n][m], Aligned(cells, [(j, row[j]) for j in filled if j not in used])
 
 
+_TABLE_NAMES = {"indicators": "绩效指标表", "budget": "预算情况表", "tasks": "年度主要任务", "categories": "各项指标得分情况表"}
+
+
 def _header(row: tuple[Cell, ...]) -> Header | None:
     """The header this row is, if it is one."""
     if any(number(c.text) is not None or re.search(r"\d%", c.text) for c in row):
@@ -516,6 +519,11 @@ class Assembler:
                 m = _UNIT_IN_LABEL.search(c.text)
                 if m:
                     self.money_unit = m.group(1)
+            unused = [c.text for i, c in enumerate(row) if i not in header.roles and not _empty(c.text)]
+            if unused:
+                self.findings.append(finding("R508", Severity.INFO, "表头中有未识别的列，该列未读入："
+                                             + "、".join(f"「{t[:20]}」" for t in unused[:6]), row[0].source,
+                                             table=_TABLE_NAMES.get(header.table), found="、".join(unused)[:200]))
             return
         if self.pending is not None and self._pending_values(row):
             return
