@@ -95,8 +95,8 @@ def _explicit(before: str) -> bool:
 def paragraphs(lines: list[Line]) -> list[tuple[str, Source]]:
     """Prose lines joined where a PDF broke a sentence (``…调整预算为 1781.86 万`` / ``元,比年初…``).
 
-    A line continues the one before when that one does not end a sentence (。；！？: or a
-    heading's end) and neither is a table row.
+    A line continues the one before when that one stops inside a sentence (after a comma, a
+    digit or 万) or is a long line that does not end one (。；！？:), and neither is a table row.
     """
     out: list[tuple[str, Source]] = []
     joinable = False
@@ -111,7 +111,8 @@ def paragraphs(lines: list[Line]) -> list[tuple[str, Source]]:
             out[-1] = (out[-1][0] + text, out[-1][1])
         else:
             out.append((text, line.source))
-        joinable = not text.endswith(("。", ";", "；", "!", "！", "?", "？", ":", "：")) and len(text) >= 20
+        joinable = (text.endswith(("，", ",", "、", "万", "亿")) or text[-1].isdigit()
+                    or not text.endswith(("。", ";", "；", "!", "！", "?", "？", ":", "：")) and len(text) >= 20)
     return out
 
 

@@ -120,8 +120,6 @@ def _flattened_budget(line: str) -> list[tuple[list[str], list[str]]]:
     first row of every budget form), with the money unit when the line states one (项目资金
     (元)); the interpreter aligns the figures to the headings by content.
     """
-    if len(line) <= 240:
-        return []
     tokens = line.split()
     out = []
     i = 0
