@@ -32,7 +32,7 @@ from ..document import Source
 from ..numbers import TEN_THOUSAND
 from ..rulesets import available
 from .base import Block, Cell, finding, key, number, percent
-from .vocabulary import (BUDGET_COLUMNS, BUDGET_LINES, CATEGORIES, CATEGORY_COLUMNS, FIGURE_LABELS,
+from .vocabulary import (BUDGET_COLUMNS, BUDGET_LINES, CATEGORIES, CATEGORY_COLUMNS, FIGURE_LABELS, GROUPS,
                          INDICATOR_COLUMNS, LABELS, PROVINCES, QUALITATIVE, STATUSES, TABLE_END, TASK_COLUMNS, TITLE_SUFFIXES, UNITS)
 
 COMPARATORS = {"≥", "≤", "=", ">", "<", "＞", "＜", "≧", "≦", "＝", ">=", "<="}
@@ -403,6 +403,7 @@ class Assembler:
         self.reported_categories: list[dict[str, Any]] = []
         self.last: dict[str, Any] | None = None  # the last leaf, which a continuation row may extend
         self.category_total: tuple[Decimal, Source] | None = None
+        self.previous: tuple[Cell, ...] = ()  # the row before, for a header split over two rows
 
     # ------------------------------------------------------------ recording
 
@@ -493,6 +494,12 @@ class Assembler:
             len(t) <= 30 and (t.endswith(("表", "自评")) or re.fullmatch(r"附件\d*", t) is not None))
 
     def row(self, block: Block) -> None:
+        try:
+            self._row(block)
+        finally:
+            self.previous = block.cells
+
+    def _row(self, block: Block) -> None:
         row = block.cells
         for c in row:
             self._declarations(c.text, c.source)
@@ -514,6 +521,7 @@ class Assembler:
             return
         header = _header(row)
         if header is not None:
+            header = self._header_continued(header)
             self.header, self.pending = header, None
             for c in row:
                 m = _UNIT_IN_LABEL.search(c.text)
@@ -540,6 +548,18 @@ class Assembler:
             return
         {"indicators": self._indicator_row, "tasks": self._task_row, "budget": self._budget_row,
          "categories": self._category_row}[self.header.table](row)
+
+    def _header_continued(self, header: Header) -> Header:
+        """A header an HTML table split over two rows (…| 一级指标 | then 二级指标 | 三级指标 | …):
+        the first-level column stands before the second row's columns."""
+        roles = set(header.roles.values())
+        if header.table != "indicators" or "L1" in roles or "L2" not in roles:
+            return header
+        before = [key(c.text) for c in self.previous if not _empty(c.text)]
+        if not before or before[-1] not in INDICATOR_COLUMNS["L1"]:
+            return header
+        shifted = {col + 1: role for col, role in header.roles.items()}
+        return Header(header.table, {0: "L1", **shifted}, header.fit)
 
     # ------------------------------------------------------------ key-value rows
 
@@ -781,6 +801,11 @@ class Assembler:
             return
         if key(filled[0][1].text) in ("合计", "总计", "总分", "合计得分"):
             return
+        if _breakdown(filled):
+            self.findings.append(finding("R509", Severity.INFO, "分项明细行（其中…），不是单独的指标，未计入："
+                                         + " | ".join(c.text[:20] for _, c in filled[:4]), filled[0][1].source,
+                                         table="绩效指标表"))
+            return
         a = align(row, self.header)
         names = [a.cells.get(level) for level in ("L1", "L2", "L3")]
         has_data = any(r in a.cells for r in ("TARGET", "ACTUAL", "WEIGHT", "SCORE", "UNIT"))
@@ -817,6 +842,9 @@ class Assembler:
                 leaf[field_] = _join(leaf.get(field_), text)
                 return True
             return False
+        if key(text) in GROUPS:
+            self._group(cell)  # a second-level name (质量指标) on its own row opens a group, it ends no name
+            return True
         if len(text) <= 4 and not re.search(r"\d", text) and role in (None, "L1", "L2", "L3"):
             leaf["name"] += text
             return True
@@ -1080,6 +1108,15 @@ class Assembler:
             self.data.pop("performance_management", None)
             for p in [p for p in self.prov if p.startswith("performance_management")]:
                 del self.prov[p]
+
+
+def _breakdown(filled: list[tuple[int, Cell]]) -> bool:
+    """A row breaking the indicator above into parts (其中桃树种植面积 | 1.5亩 | 1.5亩): named 其中…, with no
+    weight or score (every other cell carries a unit or is text)."""
+    first = unicodedata.normalize("NFKC", filled[0][1].text)
+    if not first.startswith(("其中", "含:", "含：")) or len(filled) > 4:
+        return False
+    return all(number(c.text) is None for _, c in filled[1:])
 
 
 def _join(first: str | None, more: str) -> str:

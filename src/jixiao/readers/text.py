@@ -212,8 +212,12 @@ def _join_cell_lines(lines: list[str]) -> list[tuple[int, list[str] | None, str]
                 start = number
             run.append(stripped[:-1].strip())
             continue
+        cells = _cells(line)
+        if run and cells is not None and len(run) <= 2 and len([c for c in cells if c.strip()]) >= 3:
+            # a cell spanning rows (产出指标（50分） |) stands on its own line before the rest of its row
+            cells, run = [*run, *cells], []
         flush()
-        out.append((number, _cells(line), line))
+        out.append((number, cells, line))
     flush()
     return out
 

@@ -24,7 +24,7 @@ import yaml
 
 FORMS = Path(__file__).with_name("forms")
 TABLE_KINDS = ("indicators", "budget", "tasks", "categories")
-LIST_KEYS = ("categories", "qualitative", "units", "statuses", "table_end", "title_suffixes", "provinces")
+LIST_KEYS = ("categories", "groups", "qualitative", "units", "statuses", "table_end", "title_suffixes", "provinces")
 FIGURE_KINDS = ("money", "percent", "count", "text")
 _BASE_KEYS = {"columns", "labels", "figures", "budget_lines", *LIST_KEYS}
 _TEMPLATE_KEYS = {"template", "province", "kind", "columns", "labels", "budget_lines", *LIST_KEYS}
@@ -128,6 +128,7 @@ LABELS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in VOCABULARY["labels
 LABELS.update({path: words for path, (words, _) in FIGURE_LABELS.items()})
 BUDGET_LINES: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in VOCABULARY["budget_lines"].items()}
 CATEGORIES: tuple[str, ...] = tuple(VOCABULARY["categories"])
+GROUPS: tuple[str, ...] = tuple(VOCABULARY["groups"])
 QUALITATIVE: tuple[str, ...] = tuple(VOCABULARY["qualitative"])
 UNITS: tuple[str, ...] = tuple(VOCABULARY["units"])
 STATUSES: tuple[str, ...] = tuple(VOCABULARY["statuses"])
