@@ -225,3 +225,13 @@ def test_the_loader_refuses_a_malformed_template_naming_file_and_key(tmp_path, t
     with pytest.raises(VocabularyError) as exc:
         load(_forms(tmp_path, template))
     assert "x.yaml" in str(exc.value) and words in str(exc.value)
+
+
+def test_a_label_alone_with_its_value_on_the_next_line():
+    _, e = _read("• 发布机构\n• 某某市文化和旅游局\n中央补助地方公共文化服务项目资金绩效自评报告\n")
+    assert (e.kind.value, e.unit) == ("project", "某某市文化和旅游局")
+
+
+def test_a_title_with_关于_and_a_year_in_chinese_numerals():
+    _, e = _read("关于某某县档案馆二〇二二年度部门整体支出绩效自评的报告\n一、基本情况\n本馆全年运行正常。\n")
+    assert (e.kind.value, e.year, e.unit) == ("department", 2022, "某某县档案馆")

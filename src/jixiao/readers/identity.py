@@ -136,12 +136,24 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(度)?")
 _DATE = re.compile(r"(?:19|20)\d{2}\s*(?:[-./]\s*\d{1,2}|年\s*\d{1,2}\s*月)")
 
 
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+_CN_YEAR = re.compile(r"[二一][〇零○一二三四五六七八九]{3}(?=\s*年)")
+
+
+def arabic_years(text: str) -> str:
+    """二〇二二年 → 2022年."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
+
+
 def years(lines: list[Line]) -> Counter[int]:
-    """Votes for the budget year: title and subtitle years weigh most; dates never count."""
+    """Votes for the budget year: title and subtitle years weigh most; dates never count.
+
+    Years written in Chinese numerals (二〇二二年度) count as their digits.
+    """
     votes: Counter[int] = Counter()
     labels = tuple(vocabulary()["date_labels"])
     for n, line in enumerate(lines):
-        text = line.text
+        text = arabic_years(line.text)
         t = plain(text)
         if t.startswith(labels):
             continue
@@ -212,6 +224,13 @@ def unit_candidates(lines: list[Line]) -> list[Candidate]:
                         name = org_name(value, trim=True) if value else None
                         if name:
                             out.append(Candidate(name, weights[group] + 1, line.source, f"表中「{c}」"))
+        if not line.row and n + 1 < last:
+            alone = re.sub(r"^[•·\-*\s]+|\((?:盖章|公章)\)|[:：]$", "", plain(line.text))
+            for group, names in labels.items():
+                if alone in names:  # • 发布机构 / • 某某市文化和旅游局: the label alone, its value on the next line
+                    name = org_name(re.sub(r"^[•·\-*\s]+", "", lines[n + 1].text), trim=True)
+                    if name and (group != "publisher" or _qualified(name)):
+                        out.append(Candidate(name, weights[group], lines[n + 1].source, "标注（下一行）"))
         chrome = is_chrome(line.text)
         for group, pat in pats.items():
             matches = list(pat.finditer(line.text))
@@ -253,7 +272,7 @@ def _qualified(name: str) -> bool:
 
 def _org_in_title(text: str) -> str | None:
     """The unit named in a title: before the year (「××局2022年度…」) or between year and kind words."""
-    t = plain(text)
+    t = arabic_years(plain(text))
     t = re.sub(r"^附件\d*[:：]?", "", t)
     m = _YEAR.search(t)
     parts = []
@@ -269,7 +288,7 @@ def _org_in_title(text: str) -> str | None:
         if cuts:
             parts.append(t[: min(cuts)])
     for part in parts:
-        part = re.sub(r"关于$", "", part)
+        part = re.sub(r"^关于|关于$", "", part)
         name = org_name(part)
         if name:
             return name
