@@ -25,7 +25,11 @@ _COMPLETE = ("分别为", "分别是", "分别:", "分别：")
 _PARTIAL = ("其中:", "其中：", "其中", "包括")
 _TOTAL_AFTER = re.compile(r"(?:共计|合计|总计)[^。；;，,]{0,24}?$")
 _APPROX = ("约", "近", "余", "多", "以上", "左右", "超过", "不足", "逾")
+_APPROXIMATE = re.compile("|".join(_APPROX))
+_MARKERS = re.compile(r"分别|其中|包括|共计|合计|总计")
+_LIST_SPAN = 600  # a list of parts ends with its sentence, and a sentence this long is no list
 _COMPARE = ("占", "比上年", "较上年", "同比", "增长", "下降", "增加", "减少", "提高", "降低", "结余", "结转", "%")
+_COMPARING = re.compile("|".join(map(re.escape, _COMPARE)))
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Figure:
     start: int
     end: int
     places: int
+    compared: bool  # its clause compares (占, 较上年, 增长): not a part of anything
 
 
 def _figures(text: str) -> list[Figure]:
@@ -45,11 +50,11 @@ def _figures(text: str) -> list[Figure]:
             value = Decimal(digits)
         except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
             continue
-        near = text[max(0, m.start() - 3):m.end() + 3]
-        if any(w in near for w in _APPROX) or re.fullmatch(r"(?:19|20)\d{2}", digits) and m.group(2) == "个":
+        if _APPROXIMATE.search(text, max(0, m.start() - 3), m.end() + 3) or re.fullmatch(r"(?:19|20)\d{2}", digits) and m.group(2) == "个":
             continue
         places = len(digits.split(".")[1]) if "." in digits else 0
-        out.append(Figure(value, _UNITS[m.group(2)], m.start(), m.end(), places))
+        compared = _COMPARING.search(_clause_of(text, m.start())) is not None
+        out.append(Figure(value, _UNITS[m.group(2)], m.start(), m.end(), places, compared))
     return out
 
 
@@ -60,9 +65,12 @@ def _slack(figures: list[Figure]) -> Decimal:
     return Decimal(5) / Decimal(10) ** (places + 1) * len(figures)
 
 
+_TAIL = re.compile(r"[^，,；;。:：、]*$")
+
+
 def _clause_of(text: str, at: int) -> str:
-    start = max(text.rfind(p, 0, at) for p in "，,；;。:：、") + 1
-    return text[start:at]
+    """The clause up to ``at`` (at most 60 characters back)."""
+    return _TAIL.search(text, max(0, at - 60), at).group(0)
 
 
 def _parts_after(text: str, total: Figure) -> tuple[list[Figure], bool] | None:
@@ -73,22 +81,21 @@ def _parts_after(text: str, total: Figure) -> tuple[list[Figure], bool] | None:
         return None
     complete = head.group(1).startswith("分别")
     start = total.end + head.end()
-    stop = text.find("。", start)
-    stop = len(text) if stop < 0 else stop
-    body = text[start:stop]
+    stop = text.find("。", start, start + _LIST_SPAN)
+    body = text[start:stop if stop >= 0 else start + _LIST_SPAN]
     if any(w in body for w in ("其中", "分别")):
         return None  # a nested breakdown: the list's own structure is not clear enough
-    parts = [f for f in _figures(body) if f.unit == total.unit
-             and not any(w in _clause_of(body, f.start) for w in _COMPARE)]
+    parts = [f for f in _figures(body) if f.unit == total.unit and not f.compared]
     return (parts, complete) if len(parts) >= 2 else None
 
 
-def _parts_before(text: str, total: Figure, taken: set[int]) -> list[Figure] | None:
-    """The parts a 共计/合计 total closes: the same unit's figures since the paragraph's start."""
-    if not _TOTAL_AFTER.search(text[:total.start]):
+def _parts_before(text: str, total: Figure, figures: list[Figure], floor: int, n: int,
+                  taken: set[int]) -> list[Figure] | None:
+    """The parts a 共计/合计 total (``figures[n]``) closes: the same unit's figures since the paragraph's
+    start or the previous such total (``figures[floor]``)."""
+    if not _TOTAL_AFTER.search(text[max(0, total.start - 30):total.start]):
         return None
-    parts = [f for f in _figures(text[:total.start]) if f.unit == total.unit and f.start not in taken
-             and not any(w in _clause_of(text, f.start) for w in _COMPARE)]
+    parts = [f for f in figures[floor:n] if f.unit == total.unit and f.start not in taken and not f.compared]
     if len(parts) < 3:
         return None
     return parts
@@ -107,11 +114,13 @@ def listed_parts(ctx: Context) -> Iterator[Hit]:
     """
     for section, heading, path in sections(ctx.evaluation):
         for paragraph in (section.text or "").split("\n"):
+            if len(paragraph) < 12 or not _MARKERS.search(paragraph):
+                continue  # no list and no total in it: nothing to add up
             text = unicodedata.normalize("NFKC", paragraph)
-            if len(text) < 12:
-                continue
             taken: set[int] = set()
-            for total in _figures(text):
+            figures = _figures(text)
+            floor = 0  # figures before it belong to an earlier total
+            for n, total in enumerate(figures):
                 if total.start in taken:
                     continue
                 after = _parts_after(text, total)
@@ -120,9 +129,10 @@ def listed_parts(ctx: Context) -> Iterator[Hit]:
                     taken.update(f.start for f in parts)
                     yield from _compare(ctx, text, total, parts, complete, heading, path)
                     continue
-                before = _parts_before(text, total, taken)
+                before = _parts_before(text, total, figures, floor, n, taken)
                 if before is not None:
                     taken.update(f.start for f in before)
+                    floor = n + 1
                     yield from _compare(ctx, text, total, before, True, heading, path)
 
 

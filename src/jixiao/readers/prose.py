@@ -20,9 +20,9 @@ source and an R503 finding quoting it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from .identity import Line
 _AMOUNT = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)")
 _SCORE = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*分")
 _SENTENCE = re.compile(r"[^。；;!！?？\n]+")
+_WINDOW = 160  # characters before an amount that can say what it is (bounded: linear time on long pages)
 
 
 @lru_cache(maxsize=1)
@@ -59,37 +60,56 @@ def _to_wan(number: str, unit: str) -> Decimal | None:
     return value * 10000 if unit == "亿元" else value / 10000 if unit == "元" else value
 
 
-def _role(before: str) -> str | None:
-    roles = vocabulary()["roles"]
-    best: tuple[int, str] | None = None
-    for role, words in roles.items():
-        for w in words:
-            at = before.rfind(w)
-            if at >= 0 and (best is None or at + len(w) > best[0]):
-                best = (at + len(w), role)
+@lru_cache(maxsize=1)
+def _words() -> dict[str, Any]:
+    """The vocabulary compiled once: one alternation per word list (longest first), role by word."""
+    v = vocabulary()
+
+    def alternation(words: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+
+    roles = v["roles"]
+    return {
+        "role": alternation([w for ws in roles.values() for w in ws]),
+        "role_of": {w: role for role in ("adjusted", "initial", "executed") for w in roles[role]},
+        "initial": alternation(roles["initial"]),
+        "explicit": alternation(v["adjusted_explicit"]),
+        "parts": alternation(v["parts"]),
+        "list_parts": alternation(v["list_parts"]),
+        "totals": alternation(v["totals"]),
+    }
+
+
+def _role(before: str, clause: str) -> str | None:
+    """The role of the amount after ``before``: its nearest role word (an initial-budget word anywhere
+    before wins over a generic adjusted one, not over an explicit adjustment in the amount's clause)."""
+    w = _words()
+    best = None
+    for m in w["role"].finditer(before):
+        best = m
     if best is None:
         return None
-    if best[1] == "adjusted" and not _explicit(before) and any(w in before for w in roles["initial"]):
+    role = w["role_of"][best.group(0)]
+    if role == "adjusted" and not w["explicit"].search(clause) and w["initial"].search(before):
         return "initial"
-    return best[1]
+    return role
 
 
 _CLAUSE = re.compile(r"[，,;；:：]|[一二三四五六七八九十]{1,2}、|[(（][一二三四五六七八九十]{1,2}[)）]")
 
 
-def _part(before: str) -> bool:
+def _clauses(sentence: str, at: int, bounds: list[int]) -> tuple[str, str]:
+    """The clause an amount at ``at`` stands in (up to it) and the clause before, from the sentence's boundaries."""
+    i = bisect_right(bounds, at)
+    start = bounds[i - 1] if i else 0
+    previous = bounds[i - 2] if i >= 2 else 0
+    return sentence[max(start, at - _WINDOW):at], sentence[max(previous, start - _WINDOW):start]
+
+
+def _part(clause: str, previous: str) -> bool:
     """The amount is a part: a part word in its own clause, or a list introducer (其中, 分别) in the clause before."""
-    clauses = _CLAUSE.split(before)
-    v = vocabulary()
-    if any(w in clauses[-1] for w in v["parts"]):
-        return True
-    return len(clauses) > 1 and any(w in clauses[-2] for w in v["list_parts"])
-
-
-def _explicit(before: str) -> bool:
-    """The amount's own clause names the adjusted budget itself (年中调整预算为…)."""
-    clause = re.split(r"[，,:：]", before)[-1]
-    return any(w in clause for w in vocabulary()["adjusted_explicit"])
+    w = _words()
+    return bool(w["parts"].search(clause) or w["list_parts"].search(previous))
 
 
 def paragraphs(lines: list[Line]) -> list[tuple[str, Source]]:
@@ -98,22 +118,22 @@ def paragraphs(lines: list[Line]) -> list[tuple[str, Source]]:
     A line continues the one before when that one stops inside a sentence (after a comma, a
     digit or 万) or is a long line that does not end one (。；！？:), and neither is a table row.
     """
-    out: list[tuple[str, Source]] = []
+    parts: list[tuple[list[str], Source]] = []
     joinable = False
     for line in lines:
         if line.row is not None:
             joinable = False
             continue
-        text = unicodedata.normalize("NFKC", line.text).strip()
+        text = line.text.strip()  # NFKC already (identity.lines_of)
         if not text:
             continue
-        if joinable and out:
-            out[-1] = (out[-1][0] + text, out[-1][1])
+        if joinable and parts:
+            parts[-1][0].append(text)  # joined once at the end: no copying per line
         else:
-            out.append((text, line.source))
+            parts.append(([text], line.source))
         joinable = (text.endswith(("，", ",", "、", "万", "亿")) or text[-1].isdigit()
                     or not text.endswith(("。", ";", "；", "!", "！", "?", "？", ":", "：")) and len(text) >= 20)
-    return out
+    return [("".join(texts), source) for texts, source in parts]
 
 
 def figures(lines: list[Line], subjects: tuple[str, ...] = ()) -> list[Figure]:
@@ -124,34 +144,39 @@ def figures(lines: list[Line], subjects: tuple[str, ...] = ()) -> list[Figure]:
     total, preferred over the amounts of its parts.
     """
     v = vocabulary()
+    words = _words()
     out: list[Figure] = []
     for text, source in paragraphs(lines):
         text = re.sub(r"(?<=\d)\s+(?=[\d万元亿])|(?<=万)\s+(?=元)", "", text)
         for s in _SENTENCE.finditer(text):
             sentence = s.group(0).strip()
+            bounds = [m.end() for m in _CLAUSE.finditer(sentence)]
             for m in _AMOUNT.finditer(sentence):
-                before = sentence[: m.start()]
-                if _part(before):
+                clause, previous = _clauses(sentence, m.start(), bounds)
+                if _part(clause, previous):
                     continue
-                role = _role(before)
+                before = sentence[max(0, m.start() - _WINDOW): m.start()]  # role words stand near their amount
+                role = _role(before, clause)
                 value = _to_wan(m.group(1), m.group(2))
                 if role is None or value is None or value <= 0:
                     continue
-                clause = re.split(r"[，,:：]", before)[-1]
-                total = (any(w in clause for w in v["totals"]) or role == "adjusted" and _explicit(before)
+                total = (bool(words["totals"].search(clause)) or role == "adjusted" and bool(words["explicit"].search(clause))
                          or any(x and len(x) >= 4 and x in clause for x in subjects))
-                out.append(Figure(f"budget.{role}", value, sentence, source, total))
+                quote = sentence[max(0, m.start() - 60):m.end() + 10]
+                out.append(Figure(f"budget.{role}", value, quote, source, total))
             for label in v["total_labels"]:
                 at = sentence.find(label)
                 if at < 0:
                     continue
                 m = _SCORE.match(re.sub(r"^[为是:：\s]*", "", sentence[at + len(label):at + len(label) + 12]))
                 if m and Decimal(m.group(1)) <= 100:
-                    out.append(Figure("reported.total", Decimal(m.group(1)), sentence, source, True))
+                    out.append(Figure("reported.total", Decimal(m.group(1)), sentence[max(0, at - 20):at + 30],
+                                      source, True))
                 break
             grade = _GRADE().search(sentence)
             if grade:
-                out.append(Figure("reported.grade", v["grades"][grade.group(1)], sentence, source, True))
+                out.append(Figure("reported.grade", v["grades"][grade.group(1)],
+                                  sentence[max(0, grade.start() - 20):grade.end() + 10], source, True))
     return out
 
 

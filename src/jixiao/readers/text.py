@@ -92,6 +92,9 @@ def _is_heading(token: str) -> bool:
     from .vocabulary import BUDGET_COLUMNS, INDICATOR_COLUMNS
     from .base import key
 
+    if len(token) > 30:
+        return False  # a column heading is short; normalising a long token is wasted work
+
     k = key(token)
     k = re.sub(r"[A-Z/]+$", "", k)
     return any(k in words for words in (*INDICATOR_COLUMNS.values(), *BUDGET_COLUMNS.values()))
@@ -163,6 +166,9 @@ def _first_row(figures: list[str], width: int) -> list[str]:
 def _is_budget_heading(token: str) -> bool:
     from .base import key
     from .vocabulary import BUDGET_COLUMNS
+
+    if len(token) > 30:
+        return False
 
     return any(key(token) in words for words in BUDGET_COLUMNS.values())
 
