@@ -9,6 +9,7 @@ value is read off the text by hand.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -235,3 +236,26 @@ def test_a_label_alone_with_its_value_on_the_next_line():
 def test_a_title_with_关于_and_a_year_in_chinese_numerals():
     _, e = _read("关于某某县档案馆二〇二二年度部门整体支出绩效自评的报告\n一、基本情况\n本馆全年运行正常。\n")
     assert (e.kind.value, e.year, e.unit) == ("department", 2022, "某某县档案馆")
+
+
+# ---------------------------------------------------------------- never a traceback
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["|", " | ", "||||", "\n", " ", "：", "，", "。", "；", "其中", "分别为", "共计", "万元", "元", "%", "≥", "≧",
+           "(biāo)", "2022年度", "二〇二一年", "部门(单位)名称", "单位名称", "实施单位", "信息来源", "项目", "部门整体",
+           "绩效自评报告", "一级指标", "二级指标", "三级指标", "分值", "得分", "年初预算数", "全年预算数", "全年执行数",
+           "执行率", "年度资金总额", "产出指标(50分)", "数量指标", "某某县民政局", "黃岡市", "•", ">", "1,234.5", "0",
+           "100", "99.99", "—", "-", "\t"]
+
+
+@settings(max_examples=int(os.environ.get("JIXIAO_FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=6), max_size=80))
+def test_any_text_of_these_pieces_is_read_without_an_exception(pieces):
+    imported = read_text("".join(pieces), "fuzz.txt")
+    assert imported.ok or imported.problems  # a document, or the reason there is none
+    if imported.ok:
+        from jixiao.service import check_document
+
+        check_document(imported.evaluation)  # and the checks run on whatever was read
