@@ -259,3 +259,8 @@ def test_any_text_of_these_pieces_is_read_without_an_exception(pieces):
         from jixiao.service import check_document
 
         check_document(imported.evaluation)  # and the checks run on whatever was read
+
+
+def test_a_grade_written_in_full_is_the_same_grade():
+    _, e = _read("2022年度某某县档案馆部门整体支出绩效自评报告\n自评等级 | 优秀 | 自评得分 | 96 |\n")
+    assert (e.reported.grade, e.reported.total) == ("优", Decimal("96"))

@@ -177,6 +177,8 @@ def _from_title(unit: str, title: str | None) -> bool:
             is not None or bool(title) and u in identity.plain(title or ""))
 
 
+_GRADE_WORDS = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中", "较差": "差", "差": "差"}
+
 _LOOKED_FOR = {
     "year": "（找过：标题和表头中的年度、「（××××年度）」、正文中的「××××年度」；报告日期、发布时间不算）",
     "unit": "（找过：单位名称、部门（单位）名称、填报单位、实施单位、主管部门等标注，标题，落款，网页的信息来源）",
@@ -240,6 +242,9 @@ def resolve_identity(data: dict[str, Any], blocks: list[Block], name: str,
             year, _ = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
             data["year"] = year
     out += _figures_from_prose(data, lines, from_prose if from_prose is not None else {})
+    grade = (data.get("reported") or {}).get("grade")
+    if isinstance(grade, str) and grade.strip("“”\"「」 ") in _GRADE_WORDS:
+        data["reported"]["grade"] = _GRADE_WORDS[grade.strip("“”\"「」 ")]  # 优秀 and 优 are one grade
     unit = data.get("unit")
     if not identity.unit_is_plausible(unit):
         best = identity.best_unit(lines)
