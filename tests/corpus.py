@@ -137,7 +137,8 @@ def measure_one(truth: dict, corpus: Path = CORPUS) -> Result:
     except Exception as exc:  # a rule-set mismatch is reported, not raised
         result.errors.append(f"check failed: {exc}")
         return result
-    result.errors = [f"{x.code} {x.message}" for x in findings if x.severity == Severity.ERROR]
+    # as `jixiao check` reports them: the reader's findings and the checks'
+    result.errors = [f"{x.code} {x.message}" for x in [*imported.findings, *findings] if x.severity == Severity.ERROR]
     return result
 
 

@@ -264,3 +264,52 @@ def test_any_text_of_these_pieces_is_read_without_an_exception(pieces):
 def test_a_grade_written_in_full_is_the_same_grade():
     _, e = _read("2022年度某某县档案馆部门整体支出绩效自评报告\n自评等级 | 优秀 | 自评得分 | 96 |\n")
     assert (e.reported.grade, e.reported.total) == ("优", Decimal("96"))
+
+
+# ---------------------------------------------------------------- totals in tables no form describes
+
+INCOME = """\
+2022年度某某县妇女联合会部门整体支出绩效自评报告
+年度收入情况（万元） |
+||||
+机构名称 |
+收入合计 |
+其中: |
+||||
+上年结转 |
+公共财政拨款 |
+其他收入 |
+||||
+县妇联 |
+{total} |
+0 |
+68.68 |
+1.5 |
+||||
+"""
+
+
+def test_a_total_column_against_its_parts():
+    imported, _ = _read(INCOME.format(total="70.18"))
+    assert [f for f in imported.findings if f.code == "R510"] == []
+    imported, _ = _read(INCOME.format(total="71.18"))
+    [f] = [f for f in imported.findings if f.code == "R510"]
+    assert f.severity.value == "error" and f.message == "表中「县妇联」的「收入合计」为71.18，而其分项之和为70.18"
+
+
+STAFF = """\
+2022年度某某县档案馆部门整体支出绩效自评报告
+科室 | 人数 | 经费（万元） |
+办公室 | 3 | 12.5 |
+其中：借调 | 1 | 2 |
+业务科 | 5 | 30 |
+合计 | {people} | 42.5 |
+"""
+
+
+def test_a_total_row_of_a_table_no_form_describes():
+    imported, _ = _read(STAFF.format(people="8"))
+    assert [f for f in imported.findings if f.code == "R510"] == []  # 其中 rows are parts of the row above
+    imported, _ = _read(STAFF.format(people="9"))
+    [f] = [f for f in imported.findings if f.code == "R510"]
+    assert f.message == "表中「合计」的「第2列」为9，而其分项之和为8"

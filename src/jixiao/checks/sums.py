@@ -60,9 +60,9 @@ def _figures(text: str) -> list[Figure]:
 
 def _slack(figures: list[Figure]) -> Decimal:
     """What rounding of the printed figures can explain: half a unit of the finest place printed, for each
-    figure (a list that prints 2.75 beside 40 means 40.00)."""
+    figure (a list that prints 2.75 beside 40 means 40.00); whole numbers throughout are exact."""
     places = max(f.places for f in figures)
-    return Decimal(5) / Decimal(10) ** (places + 1) * len(figures)
+    return Decimal(5) / Decimal(10) ** (places + 1) * len(figures) if places else Decimal(0)
 
 
 _TAIL = re.compile(r"[^，,；;。:：、]*$")

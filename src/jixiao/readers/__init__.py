@@ -20,7 +20,7 @@ from ..checks.base import Severity
 from ..document import Evaluation
 from ..native import MAX_BYTES, Loaded, Problem, load_text, read_raw, validation_problems
 from . import text as text_reader
-from . import identity, prose
+from . import identity, prose, tablesums
 from .assemble import Assembler
 from .base import Block, Imported, Unreadable, failed, finding
 
@@ -124,6 +124,7 @@ def assemble(blocks: list[Block], name: str, fmt: str) -> Imported:
     if not _looks_like_a_report(data, blocks):
         return failed(name, fmt, "不像一份绩效自评报告：找不到报告类型、年度、单位，也没有预算、指标或得分",
                       "含「部门整体/项目绩效自评」、年度和单位名称的报告或自评表")
+    findings += tablesums.check(blocks)
     from_prose = {f.where.field: f for f in findings if f.code == "R503"}
     findings += resolve_identity(data, blocks, name, from_prose)
     findings = [f for f in findings if not (f.code == "R503" and f.where.field in from_prose
