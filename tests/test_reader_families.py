@@ -313,3 +313,9 @@ def test_a_total_row_of_a_table_no_form_describes():
     imported, _ = _read(STAFF.format(people="9"))
     [f] = [f for f in imported.findings if f.code == "R510"]
     assert f.message == "表中「合计」的「第2列」为9，而其分项之和为8"
+
+
+def test_amounts_with_multipliers():
+    _, e = _read("2021年度某某镇人民政府项目支出绩效自评表\n项目名称 | 道路建设 |\n"
+                 "项目资金 | 年初预算数 | 全年预算数 | 全年执行数 |\n年度资金总额 | 1.2亿 | 1.5亿元 | 9000万 |\n")
+    assert (e.budget.initial, e.budget.adjusted, e.budget.executed) == (Decimal("12000"), Decimal("15000"), Decimal("9000"))

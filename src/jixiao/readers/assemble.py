@@ -430,10 +430,14 @@ class Assembler:
 
     def money(self, cell: Cell, path: str, label: str) -> Decimal | None:
         """An amount cell in 万元 (converted from 元 when the table is in 元); doubt becomes a finding."""
+        text = unicodedata.normalize("NFKC", cell.text).strip()
+        multiplier = re.search(r"(亿元|亿|万元|万|元)$", text)
+        if multiplier and multiplier.group(1) in ("万", "亿", "亿元"):  # 864.2万, 1.5亿: a multiplier
+            cell = Cell(text[: multiplier.start()], cell.source)
         value = self.score_number(cell, path, label)
         if value is None:
             return None
-        unit = "万元" if cell.text.endswith("万元") else "元" if cell.text.endswith("元") else self.money_unit
+        unit = {"万": "万元", "亿": "亿元"}.get(multiplier.group(1), multiplier.group(1)) if multiplier else self.money_unit
         if unit == "元":
             self.yuan_seen = True
             return value / TEN_THOUSAND

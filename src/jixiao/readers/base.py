@@ -154,7 +154,7 @@ _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 def number(text: str) -> Decimal | None:
     """A plain number in a cell (``1,207.96``, ``10分``, ``1 207.96``), or None."""
     t = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
-    for suffix in ("万元", "元", "分"):
+    for suffix in ("亿元", "万元", "元", "分", "万", "亿"):  # the amount's multiplier is the caller's (money())
         if t.endswith(suffix):
             t = t[: -len(suffix)]
             break
