@@ -418,8 +418,12 @@ def template_command(kind: str, output: Path, ruleset_id: str | None, year: int 
     if output.suffix.lower() != ".xlsx":
         _fail(f"模板只能写为 .xlsx：{output}")
     try:
-        # Without a year, the latest rule set of the kind (default_for takes the latest not after the year).
-        rules = rulesets.load(ruleset_id) if ruleset_id else rulesets.default_for(Kind(kind), year or 2100)
+        # A blank template: the rule set fitting the year (national), else the latest national one.
+        if ruleset_id:
+            rules = rulesets.load(ruleset_id)
+        else:
+            chosen = rulesets.choose(Kind(kind), year, None).rules if year else None
+            rules = chosen or rulesets.latest_for(Kind(kind))
         if rules.kind is not Kind(kind):
             raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而模板是 {kind}")
         data = template(kind, rules)

@@ -33,12 +33,10 @@ class Scored:
 
 
 def ruleset_for(evaluation: Evaluation, ruleset: str | None = None) -> RuleSet:
-    """The rule set to use: the one asked for, else the document's, else the default for its kind/year/region."""
-    if ruleset:
-        return rulesets.load(ruleset)
-    if evaluation.ruleset:  # named by the document's data: an id, never a path
-        return rulesets.load_id(evaluation.ruleset)
-    return rulesets.default_for(evaluation.kind, evaluation.year, evaluation.region)
+    """The rule set to use, carrying why (:attr:`RuleSet.selection`): the one asked for, else the document's
+    (an id, never a path), else the one fitting its region, kind and year, else the document's own weights
+    (:func:`jixiao.rulesets.for_document`)."""
+    return rulesets.for_document(evaluation, ruleset)
 
 
 def score_file(path: str | Path, ruleset: str | None = None) -> Scored:

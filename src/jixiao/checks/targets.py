@@ -97,7 +97,7 @@ def low_execution(ctx: Context) -> Iterator[Hit]:
     e = ctx.evaluation
     rate = ctx.rates["budget_execution_rate"]
     limit = ctx.rules.budget_execution.explain_below
-    if rate.value is None or rate.value * HUNDRED >= limit:
+    if limit is None or rate.value is None or rate.value * HUNDRED >= limit:
         return
     shown_rate = points(shown(rate.value * HUNDRED))
     in_table = _explained(e.budget.explanation) or any(

@@ -299,7 +299,7 @@ def _problem_items(c: Context) -> list[str]:
     explained = {"budget_execution_rate"} if any(item.where == "预算执行率" for item in card.explanations) else set()
     threshold = rules.budget_execution.explain_below
     for t in e.tasks:
-        if t.rate is not None and t.rate < threshold and t.budget:
+        if threshold is not None and t.rate is not None and t.rate < threshold and t.budget:
             out.append(f"{t.name.rstrip('：:')}{('（' + t.content + '）') if t.content else ''}预算执行率为"
                        f"{percent(t.rate)}，低于{number(threshold)}%。")
     for i in card.indicators:
