@@ -105,7 +105,7 @@ def test_every_check_has_code_rule_source_and_example():
         assert c.rule and "来源" in c.rule, c.code
         assert c.example and c.title
     families = {c.family for c in CHECKS}
-    assert families == {"budget", "score", "target", "narrative"}
+    assert families == {"form", "budget", "score", "target", "narrative"}
 
 
 def test_a_crashing_check_becomes_a_finding(dept):

@@ -24,7 +24,7 @@ from .checks import Finding, run_checks
 from .document import Evaluation, Kind
 from .native import Problem, dump_json, load_data
 from .numbers import HUNDRED
-from .rulesets import RuleSet, RuleSetError
+from .rulesets import RuleSet, RuleSetError, layout
 from .scoring import Scorecard
 from .service import ruleset_for
 from .writers.settle import Change, settle
@@ -365,7 +365,7 @@ def blank(kind: Kind | str, rules: RuleSet, year: int | None = None, unit: str =
         "indicators": [{"name": c.name, "weight": format(c.weight, "f"), "children": [{"name": "", "children": [
             {"name": ""}]}]} for c in rules.categories if c.source != "budget_execution"],
         "narrative": [{"number": _CHINESE_NUMBERS[i] if i < len(_CHINESE_NUMBERS) else str(i + 1),
-                       "title": s.name, "text": ""} for i, s in enumerate(rules.report_sections)],
+                       "title": s.name, "text": ""} for i, s in enumerate(layout(rules))],
     }
     if kind is Kind.DEPARTMENT:
         data["tasks"] = [{"name": ""}]

@@ -154,6 +154,7 @@ class Check:
 
 
 FAMILIES = {
+    "form": "表格与评分依据",
     "budget": "预算金额与比率",
     "score": "得分计算",
     "target": "目标与说明",
@@ -220,6 +221,12 @@ class Context:
         from .claims import extract
 
         return extract(self.evaluation)
+
+    @property
+    def against_rules(self) -> Severity | None:
+        """The severity of a difference from a rule set's computation: a warning when the rules are only
+        the document's own weights (no rule set fits), else the check's own."""
+        return Severity.WARNING if self.rules.origin == "document" else None
 
     def where(self, table: str | None, row: str | None, path: str | None) -> Where:
         source = self.evaluation.source_of(path) if path and self.evaluation.provenance else None

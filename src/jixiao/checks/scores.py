@@ -169,7 +169,7 @@ def grade_matches_total(ctx: Context) -> Iterator[Hit]:
     if grade.strip().strip("“”\"") != expected:
         bands = "、".join(f"{g.name}≥{fmt(g.min)}" for g in ctx.rules.grades)
         yield Hit(f"自评总分{fmt(total)}分，按等级设置（{bands}）应为“{expected}”，文件填“{grade}”",
-                  ctx.where(SUMMARY_TABLE, "等级", "reported.grade"), expected, grade)
+                  ctx.where(SUMMARY_TABLE, "等级", "reported.grade"), expected, grade, ctx.against_rules)
 
 
 @check("S208", "score", "预算执行得分由执行率算出", Severity.ERROR,
@@ -182,8 +182,8 @@ def budget_score_from_rate(ctx: Context) -> Iterator[Hit]:
     card = ctx.card
     budget = next((c for c in card.categories if c.key == "budget_execution"), None)
     rate = card.execution_rate
-    if budget is None or rate.value is None or budget.reported is None:
-        return
+    if budget is None or rate.value is None or budget.reported is None or budget.disputed:
+        return  # disputed figures (205.6%) are not scored: S211 reports them
     cap = ctx.rules.budget_execution.cap
     raw = budget.weight * min(rate.value, cap)
     agreement = compare(budget.reported, raw)
@@ -192,7 +192,8 @@ def budget_score_from_rate(ctx: Context) -> Iterator[Hit]:
     capped = f"（超过{points(cap * HUNDRED)}按{points(cap * HUNDRED)}计）" if rate.value > cap else ""
     yield Hit(f"预算执行得分填{fmt(budget.reported)}，但执行率{points(shown(rate.value * HUNDRED))}（{rate.formula}）"
               f"{capped}，{fmt(budget.weight)}×{points(shown(min(rate.value, cap) * HUNDRED))}={fmt(budget.computed)}",
-              ctx.where(SUMMARY_TABLE, budget.name, "budget.score"), fmt(budget.computed), fmt(budget.reported))
+              ctx.where(SUMMARY_TABLE, budget.name, "budget.score"), fmt(budget.computed), fmt(budget.reported),
+              ctx.against_rules)
 
 
 _QUANTITATIVE = ("positive", "negative", "equal", "deadline")
@@ -213,7 +214,8 @@ def indicator_scores(ctx: Context) -> Iterator[Hit]:
         if compare(i.reported, true).agrees or i.reported == i.computed:
             continue
         yield Hit(f"{_row_name(i)} 填报得分{fmt(i.reported)}，按规则计算为{fmt(i.computed)}（{i.explanation}）",
-                  ctx.where(INDICATOR_TABLE, _row_name(i), f"{i.path}.score"), fmt(i.computed), fmt(i.reported))
+                  ctx.where(INDICATOR_TABLE, _row_name(i), f"{i.path}.score"), fmt(i.computed), fmt(i.reported),
+                  ctx.against_rules)
 
 
 @check("S210", "score", "得分的舍入方式", Severity.INFO,

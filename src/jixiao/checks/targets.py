@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from ..numbers import HUNDRED, fmt, pct
-from ..scoring import _band, _grade_of_actual, _in_context
+from ..scoring import _band, _grade_of_actual, _in_context, in_band
 from ..values import Comparator, ValueKind
 from .base import Context, Hit, Severity, Where, check, points
 from .budget import INDICATOR_TABLE, TASK_TABLE, budget_table, repeats_target
@@ -184,12 +184,12 @@ def copied_target(ctx: Context) -> Iterator[Hit]:
 
 
 @check("T307", "target", "定性指标得分在其等级档内", Severity.WARNING,
-       "投入管理/预算和财务管理/管理制度健全性 实际“健全”属达成档（80%–100%，1.6–2分），填报得分1")
+       "投入管理/预算和财务管理/管理制度健全性 实际“健全”属达成档（80%–100%，1.6–2分），填报得分1，按档界1.6计")
 def qualitative_band(ctx: Context) -> Iterator[Hit]:
-    """定性指标按实际完成情况分三档（达成 80%–100%、部分达成 60%–80%、未达成 0%–60% 的分值），填报得分须落在
-    实际完成情况所属档内。
+    """定性指标按实际完成情况分三档：达成 [80%, 100%]、部分达成 [60%, 80%)、未达成 [0, 60%) 的分值；填报得分须落在
+    实际完成情况所属档内。档外的得分按最近的档界计（不会抬到满分：「合理」填1/2分按1.6分计，不是2分），并在此提示。
 
-    来源：财预〔2020〕10号附件填表说明（定性指标三档计分）；规则集 qualitative。
+    来源：RULES.md 定性指标三档 [R]（档内得分由评价人判断，软件只核对档）；规则集 qualitative。
     """
     names = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
     for leaf in ctx.leaves:
@@ -201,10 +201,13 @@ def qualitative_band(ctx: Context) -> Iterator[Hit]:
             continue
         band = _band(grade, ctx.rules)
         lo, hi = ind.weight * band.min / HUNDRED, ind.weight * band.max / HUNDRED
-        if lo <= ind.score <= hi:
+        if in_band(grade, ind.score, lo, hi):
             continue
+        bound = lo if ind.score < lo else hi
+        closing = "]" if grade.value == "achieved" else ")"
         yield Hit(f"{_row(leaf)} 实际“{ind.actual.raw}”属{names[grade.value]}档"
-                  f"（{fmt(band.min)}%–{fmt(band.max)}%，{fmt(lo)}–{fmt(hi)}分），填报得分{fmt(ind.score)}",
+                  f"（[{fmt(band.min)}%, {fmt(band.max)}%{closing}，{fmt(lo)}–{fmt(hi)}分），填报得分{fmt(ind.score)}，"
+                  f"按档界{fmt(bound)}计",
                   ctx.where(INDICATOR_TABLE, _row(leaf), f"{leaf.path}.score"), f"{fmt(lo)}–{fmt(hi)}", fmt(ind.score))
 
 

@@ -665,3 +665,18 @@ def from_document(e: Evaluation, reason: str) -> RuleSet:
         "selection": {"how": "own", "message": title, "uncertain": uncertain},
     }
     return RuleSet.model_validate(data)
+
+
+_HOUSE_LAYOUT = {Kind.PROJECT: "zhengzhou-2021-project", Kind.DEPARTMENT: "zhengzhou-2021-department"}
+
+
+def layout(rules: RuleSet) -> tuple[ReportSection, ...]:
+    """The report's sections for writing and drafting: the rule set's own ``report_sections``, else the
+    sections of the seed reports of the same kind (a layout to write in, never a requirement: only a rule
+    set's own ``report_sections`` are checked, by N4xx)."""
+    if rules.report_sections:
+        return rules.report_sections
+    try:
+        return load_id(_HOUSE_LAYOUT[rules.kind]).report_sections
+    except RuleSetError:  # a search path without the bundled files: no sections to draft
+        return ()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..document import Evaluation, Kind
-from ..rulesets import RuleSet
+from ..rulesets import RuleSet, layout
 from ..scoring import IndicatorScore, Scorecard
 from .model import Block, Heading, Paragraph
 from .text import money, number, percent
@@ -213,7 +213,7 @@ def indicators(c: Context) -> list[Block]:
 
 
 def _roles_of(c: Context, role: str) -> tuple[str, ...]:
-    return next((s.draft for s in c.rules.report_sections if role in s.draft), ())
+    return next((s.draft for s in layout(c.rules) if role in s.draft), ())
 
 
 def _rate(score: Decimal, weight: Decimal) -> Decimal:
