@@ -206,16 +206,36 @@ def task_rates(ctx: Context) -> Iterator[Hit]:
 
 
 @check("B112", "budget", "预算调整率与金额一致", Severity.ERROR,
-       "预算调整率填5%，但(调整预算数-年初预算数)/年初预算数：-82.42/1207.96=-6.82%")
+       "预算调整率填5%，但调整预算数与年初预算数之差已为-82.42/1207.96=-6.82%，调整总额不会小于此")
 def adjustment_rate(ctx: Context) -> Iterator[Hit]:
-    """预算调整率 = (调整预算数 − 年初预算数 − 政策性等除外调整) / 年初预算数 × 100%。
+    """预算调整率 = 预算调整数 / 年初预算数 × 100%，预算调整数为本年度追加、追减、结构调整的资金总和（因落实国家政策、
+    发生不可抗力、上级部门或本级党委政府临时交办而产生的调整除外）：追加100、追减100即调整200。填了追加、追减、
+    结构调整数时按其总和核对；未填时只能按“调整预算数 − 年初预算数”得到调整总额的下限：所填调整率小于这一下限为错误，
+    大于时无法核对（提示）。
 
-    来源：财预〔2013〕53号共性指标“预算调整率”指标说明（因落实国家政策、发生不可抗力、上级部门或本级党委政府
-    临时交办而产生的调整除外）。
+    来源：种子 000 的指标说明（预算调整数为追加、追减或结构调整的资金总和）[seeds]；财预〔2013〕53号共性指标
+    “预算调整率” [R]。
     """
     e = ctx.evaluation
-    yield from rate_hits(ctx, e.budget.adjustment_rate, ctx.rates["budget_adjustment_rate"],
-                         ctx.where(budget_table(e), "预算调整率", "budget.adjustment_rate"), "预算调整率")
+    b = e.budget
+    rate = ctx.rates["budget_adjustment_rate"]
+    where = ctx.where(budget_table(e), "预算调整率", "budget.adjustment_rate")
+    gross = any(v is not None for v in (b.increase, b.decrease, b.restructured))
+    if gross or b.adjustment_rate is None or rate.value is None:
+        yield from rate_hits(ctx, b.adjustment_rate, rate, where, "预算调整率")
+        return
+    floor = abs(rate.value * HUNDRED)
+    stated = b.adjustment_rate
+    if compare(stated, rate.value * HUNDRED).agrees or compare(stated, floor).agrees:
+        return
+    if stated < floor:  # below the net change (or a negative rate that is not the net one): impossible
+        yield Hit(f"预算调整率填{written(b.adjustment_rate)}，但调整预算数与年初预算数之差已为{rate.numerator}/{rate.denominator}"
+                  f"={points(shown(rate.value * HUNDRED))}，调整总额（追加+追减+结构调整）不会小于此", where,
+                  f"≥{points(shown(floor))}", written(b.adjustment_rate))
+    else:
+        yield Hit(f"预算调整率填{written(b.adjustment_rate)}，调整预算数与年初预算数之差为{points(shown(rate.value * HUNDRED))}；"
+                  "所填可能是追加、追减与结构调整的总和，未填这些数额，无法核对", where,
+                  f"≥{points(shown(floor))}", written(b.adjustment_rate), Severity.INFO)
 
 
 @check("B113", "budget", "结转结余率与金额一致", Severity.ERROR,
