@@ -156,6 +156,8 @@ class Scorecard:
 
     ``basis`` says which rules were used and why (「按文件自身权重计算（未找到……的规则）」 when no
     rule set fits); ``own_weights`` is True then; ``uncertain`` lists what in the rules is not confirmed.
+    ``declaration_only``: the document holds only a 绩效目标申报表 (targets, no actual value, no score):
+    it is not a self-evaluation, and no output may present its total as a 自评得分.
     """
 
     ruleset: str
@@ -174,6 +176,7 @@ class Scorecard:
     basis: str = ""
     own_weights: bool = False
     uncertain: tuple[str, ...] = ()
+    declaration_only: bool = False
 
     @property
     def missing_explanations(self) -> tuple[Explanation, ...]:
@@ -185,6 +188,15 @@ class Scorecard:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def declaration_only(e: Evaluation) -> bool:
+    """The document holds a 绩效目标申报表 only: indicators with targets, but no actual value and no score
+    (seeds 000 and 003)."""
+    leaves = [leaf.indicator for leaf in e.leaves()]
+    if not leaves or not any(ind.target.raw.strip() for ind in leaves):
+        return False
+    return not any(ind.actual.raw.strip() or ind.score is not None for ind in leaves)
 
 
 def _round(value: Decimal, rules: RuleSet) -> Decimal:
@@ -584,6 +596,8 @@ def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
         notes = [*rules.notes, *notes]
     if selection is not None and selection.how in ("own", "other_year"):
         notes.insert(0, selection.message)
+    if declaration_only(evaluation):
+        notes.insert(0, "文件只有绩效目标申报表（无实际完成值和得分），不是自评表：总分只是得分情况表所填数字的复核，不是自评得分")
     card = Scorecard(
         ruleset=rules.id, ruleset_title=rules.title, total=total, grade=rules.grade_of(total),
         categories=tuple(categories), reported_total=evaluation.reported.total,
@@ -591,6 +605,7 @@ def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
         execution_rate=rates["budget_execution_rate"], unassigned=tuple(unassigned), notes=tuple(notes),
         explanations=explanations, basis=selection.message if selection else f"按「{rules.title}」评分",
         own_weights=rules.origin == "document", uncertain=rules.uncertain,
+        declaration_only=declaration_only(evaluation),
     )
     return _with_differences(card)
 
@@ -714,7 +729,9 @@ def to_dict(card: Scorecard) -> dict:
                 "path": i.path}
 
     return {
-        "ruleset": {"id": card.ruleset, "title": card.ruleset_title},
+        "ruleset": {"id": card.ruleset, "title": card.ruleset_title, "basis": card.basis,
+                    "own_weights": card.own_weights, "uncertain": list(card.uncertain)},
+        "declaration_only": card.declaration_only,
         "total": card.total,
         "grade": card.grade,
         "categories": [

@@ -8,20 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..document import Evaluation
 from ..numbers import fmt
+from ..scoring import declaration_only
 from .base import Context, Hit, Severity, check
 from .budget import INDICATOR_TABLE
 
 FORM = "表格"
-
-
-def declaration_only(e: Evaluation) -> bool:
-    """The document holds a 绩效目标申报表 only: indicators with targets, but no actual value and no score."""
-    leaves = [leaf.indicator for leaf in e.leaves()]
-    if not leaves or not any(ind.target.raw.strip() for ind in leaves):
-        return False
-    return not any(ind.actual.raw.strip() or ind.score is not None for ind in leaves)
 
 
 @check("F501", "form", "只有绩效目标申报表，没有自评表", Severity.ERROR,
