@@ -21,7 +21,7 @@ from jixiao.synthetic import department, project
 from jixiao.writers import WriterError, format_of, write
 from jixiao.writers.prose import reconcile
 from jixiao.writers.report import compose
-from jixiao.writers.settle import settle
+from jixiao.derive import settle
 from jixiao.writers.text import money, percent
 
 from conftest import EXAMPLES

@@ -1,6 +1,6 @@
 """Paragraphs drafted from the data, one function per kind of content.
 
-Each drafter takes the settled document (:mod:`jixiao.writers.settle`), its
+Each drafter takes the settled document (:mod:`jixiao.derive`), its
 scorecard and rule set, and returns report blocks in plain, fixed wording: the
 same data always gives the same text, and a sentence is written only when the
 data holds its figures. Where the data has nothing to say (how the unit
@@ -217,7 +217,7 @@ def _roles_of(c: Context, role: str) -> tuple[str, ...]:
 
 
 def _rate(score: Decimal, weight: Decimal) -> Decimal:
-    from .settle import shown_rate
+    from ..derive import shown_rate
 
     return shown_rate(score / weight)
 

@@ -22,7 +22,7 @@ from ..rulesets import ReportSection, RuleSet, layout
 from . import draft
 from .model import Annex, Block, Figure, Heading, Paragraph, Report, TableBlock
 from .prose import Correction, reconcile
-from .settle import Change, Settled, settle
+from ..derive import Change, Settled, settle
 
 _NOISE = re.compile(r"[\s、，,（）()“”\"：:。]")
 

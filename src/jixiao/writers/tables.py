@@ -350,7 +350,7 @@ def categories(e: Evaluation) -> Table | None:
     last = r - 1
     rate = None
     if weight and score is not None:
-        from .settle import shown_rate
+        from ..derive import shown_rate
 
         rate = shown_rate(score / weight)
     g.row(_l("合计"), Cell(weight, "number", formula=f"=SUM({_ref(1, 1)}:{_ref(last, 1)})"),

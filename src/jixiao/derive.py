@@ -1,4 +1,4 @@
-"""The document as it will be written: every derived figure taken from the data.
+"""Derived figures (core, beside scoring): the document with every derived figure taken from the data.
 
 A unit types amounts, counts, targets and actual values; everything derived from
 them (执行率, the common indicators' actual values, scores, subtotals, the total,
@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .. import common
-from ..checks.tolerance import compare, same_figure
-from ..document import Amounts, Evaluation, _percent
-from ..numbers import HUNDRED
-from ..rulesets import RuleSet
-from ..scoring import Scorecard, score
-from ..values import parse_value
-from .text import as_written, money, number, percent
+from . import common
+from .document import Amounts, Evaluation, _percent
+from .figures import as_written, money, number, percent
+from .numbers import HUNDRED
+from .rulesets import RuleSet
+from .scoring import Scorecard, score
+from .tolerance import compare, same_figure
+from .values import parse_value
 
 _CENT = Decimal("0.01")
 
