@@ -199,3 +199,17 @@ def test_seed_004_every_budget_row_adjusted_to_its_execution() -> None:
     e = load_file(example("004")).evaluation
     [b121] = [f for f in run_checks(e, ruleset_for(e)) if f.code == "B121"]
     assert "1125.54" in b121.message and "1207.96" in b121.message
+
+
+def test_a_rule_set_can_deduct_per_percentage_point() -> None:
+    """Some provinces' 部门整体 tables deduct 0.1 × w per point over the standard (RULES.md [V])."""
+    rules = rulesets.load("mof-2020-project")
+    strict = rules.model_validate(rules.model_dump() | {"indicator_methods": [
+        {"name": "carryover_rate", "method": "deduction_per_point", "per_point": "0.1", "source": "[V] 省级表"}]})
+    e = _doc(year=2021, indicators=_tree(("产出指标", None, [
+        {"name": "结转结余率", "target": "≤5%", "actual": "", "weight": 10}])),
+        budget={"initial": 100, "adjusted": 100, "executed": 92, "carryover": 8})
+    [item] = score(e, strict).indicators
+    assert item.computed == Decimal("7.00")  # 8% is 3 points over 5%: 10 − 3 × 1
+    [plain] = score(e, rules).indicators
+    assert plain.computed == Decimal("6.25")  # inverse ratio 5/8 × 10

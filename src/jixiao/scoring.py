@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from . import common, direction
 from .document import Evaluation, Indicator, Leaf
@@ -394,7 +395,7 @@ def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, commo
                year: int | None = None) -> IndicatorScore:
     """Score one indicator and explain it (``year``: the document's, for dates written without one)."""
     ind = leaf.indicator
-    base = dict(path=leaf.path, level1=leaf.level1, level2=leaf.level2, name=ind.name,
+    base: dict[str, Any] = dict(path=leaf.path, level1=leaf.level1, level2=leaf.level2, name=ind.name,
                 category=category.key if category else None, weight=ind.weight, reported=ind.score,
                 applicable=ind.applicable)
     formula_actual, formula_note, key, disputed = _common_actual(leaf, rates)
@@ -470,7 +471,7 @@ def _score_quantity(base: dict, leaf: Leaf, key: str | None, target: Value, actu
     told = f"；{way.source}" if way is not None and target.comparator is None else ""
     text = f"{prefix}{told}{'；' + qty.note if qty.note else ''}，{shown}"
     return IndicatorScore(**base, computed=score, method=kind, explanation=text, met=met, ratio=ratio,
-                          unrounded=raw, direction=way.source if way is not None else method.method)
+                          unrounded=raw, direction=way.source if way is not None else method.method if method else None)
 
 
 def _same_words(target: Value, actual: Value) -> bool:
@@ -509,7 +510,7 @@ def _matches(name: str, category: CategoryRule) -> bool:
     if category.source == "budget_execution":
         names += list(_BUDGET_ALIASES)
     stem = category.name.removesuffix("指标")
-    return any(n and n in name for n in names) or (stem and stem in name) or (name and name in category.name)
+    return any(n and n in name for n in names) or bool(stem and stem in name) or bool(name and name in category.name)
 
 
 def _reported_row(e: Evaluation, category: CategoryRule, taken: set[int]):
@@ -646,11 +647,11 @@ def _indicator_category(c: CategoryRule, weight: Decimal, items: list[IndicatorS
     reported = row.score if row is not None else None
     rw, rr = (row.weight, row.rate) if row is not None else (None, None)
     if not weighted:
-        note = "无指标明细，沿用各项指标得分情况表的得分" if reported is not None else "无指标明细，也无填报得分，计0分"
-        return CategoryScore(c.key, c.name, weight, reported or ZERO, reported, stated, rw, rr, tuple(items), note)
+        empty = "无指标明细，沿用各项指标得分情况表的得分" if reported is not None else "无指标明细，也无填报得分，计0分"
+        return CategoryScore(c.key, c.name, weight, reported or ZERO, reported, stated, rw, rr, tuple(items), empty)
     computed = sum((i.used for i in weighted), ZERO)
-    leaf_weights = sum((i.weight for i in weighted), ZERO)
-    note = None
+    leaf_weights = sum((i.weight for i in weighted if i.weight is not None), ZERO)
+    note: str | None = None
     if leaf_weights != weight:
         note = f"指标分值合计{fmt(leaf_weights)}，与类别权重{fmt(weight)}不一致"
     if computed > weight:

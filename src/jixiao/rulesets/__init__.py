@@ -208,14 +208,14 @@ class IndicatorMethod(Rule):
     Attributes:
         name: the indicator's name, or a common indicator's key (``carryover_rate``).
         method: ``ratio`` (≥A: w × B/A), ``inverse_ratio`` (≤A: w × A/B),
-            ``deduction_per_point`` (≤A: w − per_point × w for each percentage point over A),
-            ``bands`` (qualitative three-grade bands).
+            ``deduction_per_point`` (≤A: w − per_point × w for each percentage point over A; some provinces'
+            部门整体 tables deduct 0.1 × w per point, RULES.md [V]).
         per_point: share of the weight deducted per percentage point (``deduction_per_point`` only).
         source: where the method comes from, with its confidence tag ([V]/[R]/[I]/[seeds]).
     """
 
     name: str = Field(min_length=1)
-    method: Literal["ratio", "inverse_ratio", "deduction_per_point", "bands"]
+    method: Literal["ratio", "inverse_ratio", "deduction_per_point"]
     per_point: Dec | None = Field(default=None, gt=0, le=1)
     source: str | None = None
 
@@ -314,12 +314,6 @@ class RuleSet(Rule):
             return False
         low = self.valid_from if self.valid_from is not None else self.year
         return low <= year and (self.valid_to is None or year <= self.valid_to)
-
-    def applies_to_region(self, region: str | None) -> bool:
-        """Whether the rule set's jurisdiction is the region or one of its parents (全国 covers everywhere)."""
-        if self.jurisdiction == NATIONAL:
-            return True
-        return bool(region) and _squash(region).startswith(_squash(self.jurisdiction))
 
     def method_for(self, name: str, common_key: str | None) -> IndicatorMethod | None:
         """The rule set's own method for an indicator, by name or common-indicator key."""
@@ -574,7 +568,7 @@ def for_document(e: Evaluation, named: str | None = None) -> RuleSet:
     return _selected(choice.rules, choice.how, choice.message)
 
 
-def _selected(rules: RuleSet, how: str, message: str) -> RuleSet:
+def _selected(rules: RuleSet, how: Literal["named", "fits", "other_year", "own"], message: str) -> RuleSet:
     return rules.model_copy(update={"selection": Selection(how=how, message=message, uncertain=rules.uncertain)})
 
 
