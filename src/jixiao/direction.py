@@ -40,6 +40,11 @@ class Direction:
     source: str
 
 
+_STATED = {c: Direction(c, "目标值所注") for c in Comparator}
+_COMMON = {c.key: Direction(Comparator(c.direction), f"共性指标「{c.name}」{'越低越好' if c.direction == '≤' else '越高越好'}")
+           for c in common.COMMON_INDICATORS}
+
+
 @dataclass(frozen=True)
 class Lexicon:
     higher: tuple[str, ...]
@@ -56,21 +61,24 @@ def lexicon() -> Lexicon:
 
 
 def is_zero_target(target: Value) -> bool:
-    """「0起」「0」「零」「零事故」「无」 as a target: none at all."""
-    if target.comparator is None and target.number is not None and target.number == ZERO \
-            and target.kind is ValueKind.NUMBER:
-        return True
-    return target.kind not in (ValueKind.PERCENT, ValueKind.DATE) and bool(_ZERO_WORDS.match(target.raw.strip()))
+    """「0起」「0」「零」「零事故」「无」 as a target without comparator: none at all."""
+    if target.comparator is not None:
+        return False
+    if target.number is not None:
+        return target.number == ZERO and target.kind is ValueKind.NUMBER
+    if target.kind in (ValueKind.PERCENT, ValueKind.DATE, ValueKind.EMPTY):
+        return False
+    raw = target.raw.strip()
+    return raw[:1] in ("零", "无", "0") and bool(_ZERO_WORDS.match(raw))
 
 
 def resolve(name: str, level2: str, target: Value, common_key: str | None,
             default: str | None = None) -> Direction | None:
     """The direction of an indicator named ``name`` in group ``level2`` with ``target`` (see the module)."""
     if target.comparator is not None:
-        return Direction(target.comparator, "目标值所注")
-    if common_key is not None and common_key in common.BY_KEY:
-        c = common.BY_KEY[common_key]
-        return Direction(Comparator(c.direction), f"共性指标「{c.name}」{'越低越好' if c.direction == '≤' else '越高越好'}")
+        return _STATED[target.comparator]
+    if common_key is not None and common_key in _COMMON:
+        return _COMMON[common_key]
     if is_zero_target(target):
         return Direction(Comparator.LE, "目标为0（零），按不超过0计")
     words = lexicon()

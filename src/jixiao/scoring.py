@@ -191,10 +191,11 @@ class Scorecard:
 # ------------------------------------------------------------------ helpers
 
 
-def declaration_only(e: Evaluation) -> bool:
+def declaration_only(e: Evaluation, leaves: list[Indicator] | None = None) -> bool:
     """The document holds a 绩效目标申报表 only: indicators with targets, but no actual value and no score
-    (seeds 000 and 003)."""
-    leaves = [leaf.indicator for leaf in e.leaves()]
+    (seeds 000 and 003). ``leaves``: its indicators when already walked."""
+    if leaves is None:
+        leaves = [leaf.indicator for leaf in e.leaves()]
     if not leaves or not any(ind.target.raw.strip() for ind in leaves):
         return False
     return not any(ind.actual.raw.strip() or ind.score is not None for ind in leaves)
@@ -211,9 +212,10 @@ def _show(value: Value) -> str:
 
 def _category_for(leaf: Leaf, rules: RuleSet) -> CategoryRule | None:
     scored = [c for c in rules.categories if c.source == "indicators"]
-    for c in scored:  # a document's own category is its exact 一级 name
-        if leaf.level1 in c.match and rules.origin == "document":
-            return c
+    if rules.origin == "document":  # a document's own category is its exact 一级 name
+        for c in scored:
+            if leaf.level1 in c.match:
+                return c
     for c in scored:
         if any(m in leaf.level2 for m in c.match_level2):
             return c
@@ -410,9 +412,12 @@ def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, commo
         kept = f"沿用填报得分{fmt(ind.score)}" if ind.score is not None else "无填报得分"
         return IndicatorScore(**base, computed=None, method="none", disputed=disputed,
                               explanation=f"目标{_show(target)}：{disputed}，不计算得分，{kept}【待核实】")
-    if direction.is_zero_target(target) and target.number is None:
+    zero = target.comparator is None and direction.is_zero_target(target)
+    if zero and target.number is None:
         target = parse_value("0")
-    actual = formula_actual or _zero_actual(target, _in_context(ind.actual, ind.unit, year))
+    actual = formula_actual or _in_context(ind.actual, ind.unit, year)
+    if zero and actual.number is None and actual.raw.strip() in _NONE_WORDS:
+        actual = parse_value("0")  # 「无」「未发生」 as the actual of a zero target (0起) is 0
     prefix = f"目标{_show(target)}，实际{_show(actual)}"
     if formula_actual is not None:
         prefix = f"目标{_show(target)}，{formula_note}"
@@ -436,13 +441,6 @@ def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, commo
 _NONE_WORDS = ("无", "零", "未发生", "没有", "0")
 
 
-def _zero_actual(target: Value, actual: Value) -> Value:
-    """「无」「未发生」 as the actual of a zero target (0起) is 0."""
-    if direction.is_zero_target(target) and actual.number is None and actual.raw.strip() in _NONE_WORDS:
-        return parse_value("0")
-    return actual
-
-
 def _score_quantity(base: dict, leaf: Leaf, key: str | None, target: Value, actual: Value, w: Decimal,
                     rules: RuleSet, prefix: str) -> IndicatorScore:
     qty = _quantity(actual, target)
@@ -458,7 +456,7 @@ def _score_quantity(base: dict, leaf: Leaf, key: str | None, target: Value, actu
         disputed = f"实际完成值写作「{actual.raw.strip()}」，带比较符，不是实际达到的数值"
         return IndicatorScore(**base, computed=None, method="none", disputed=disputed,
                               explanation=f"{prefix}：{disputed}，不计算得分，{kept}【待核实】")
-    method = rules.method_for(leaf.indicator.name, key)
+    method = rules.method_for(leaf.indicator.name, key) if rules.indicator_methods else None
     way = direction.resolve(leaf.indicator.name, leaf.level2, target, key, rules.quantitative.default_comparator)
     if way is None and method is None:
         return IndicatorScore(**base, computed=None, method="none", needs_direction=True,
@@ -597,7 +595,8 @@ def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
         notes = [*rules.notes, *notes]
     if selection is not None and selection.how in ("own", "other_year"):
         notes.insert(0, selection.message)
-    if declaration_only(evaluation):
+    declared_only = declaration_only(evaluation, list(indicators.values()))
+    if declared_only:
         notes.insert(0, "文件只有绩效目标申报表（无实际完成值和得分），不是自评表：总分只是得分情况表所填数字的复核，不是自评得分")
     card = Scorecard(
         ruleset=rules.id, ruleset_title=rules.title, total=total, grade=rules.grade_of(total),
@@ -606,7 +605,7 @@ def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
         execution_rate=rates["budget_execution_rate"], unassigned=tuple(unassigned), notes=tuple(notes),
         explanations=explanations, basis=selection.message if selection else f"按「{rules.title}」评分",
         own_weights=rules.origin == "document", uncertain=rules.uncertain,
-        declaration_only=declaration_only(evaluation),
+        declaration_only=declared_only,
     )
     return _with_differences(card)
 
