@@ -213,3 +213,23 @@ def test_a_rule_set_can_deduct_per_percentage_point() -> None:
     assert item.computed == Decimal("7.00")  # 8% is 3 points over 5%: 10 − 3 × 1
     [plain] = score(e, rules).indicators
     assert plain.computed == Decimal("6.25")  # inverse ratio 5/8 × 10
+
+
+def test_a_named_rule_set_of_another_place_is_used_with_a_warning() -> None:
+    e = _doc(year=2021, region="四川省达州市", ruleset="zhengzhou-2021-project")
+    rules = ruleset_for(e)
+    assert rules.id == "zhengzhou-2021-project" and rules.selection is not None
+    assert rules.selection.how == "other_year" and "四川省达州市" in rules.selection.message
+    assert "F502" in _codes(e)
+
+
+def test_over_achievement_is_asked_for_only_in_the_good_direction() -> None:
+    def t302(target: str, actual: str) -> list:
+        e = _doc(year=2021, indicators=_tree(("效益指标", None, [
+            {"name": "群众投诉率", "target": target, "actual": actual, "weight": 10, "score": 10}])))
+        return [f for f in run_checks(e, rulesets.load("mof-2020-project")) if f.code == "T302"]
+    assert t302("2%", "1%") == []  # half the complaints: good, nothing to explain
+    assert t302("2%", "8%") == []  # missed (scored 2.5), not over-achieved
+    e = _doc(year=2021, indicators=_tree(("产出指标", None, [
+        {"name": "培训人次", "target": "≥60人", "actual": "280人", "weight": 10, "score": 10}])))
+    assert [f.code for f in run_checks(e, rulesets.load("mof-2020-project")) if f.code == "T302"] == ["T302"]

@@ -413,6 +413,6 @@ def next_year(data: dict[str, Any], year: int) -> dict[str, Any]:
         except RuleSetError:
             new.pop("ruleset")
         else:
-            if rules.year != year:  # a rule set for the new year, when there is one
+            if not rules.applies_to_year(year):  # the new year outside its years: choose again
                 new.pop("ruleset")
     return new
