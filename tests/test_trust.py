@@ -233,3 +233,15 @@ def test_over_achievement_is_asked_for_only_in_the_good_direction() -> None:
     e = _doc(year=2021, indicators=_tree(("产出指标", None, [
         {"name": "培训人次", "target": "≥60人", "actual": "280人", "weight": 10, "score": 10}])))
     assert [f.code for f in run_checks(e, rulesets.load("mof-2020-project")) if f.code == "T302"] == ["T302"]
+
+
+def test_own_weights_infer_truncation_from_the_document() -> None:
+    """Seed 001 outside its place and year: its 0.59 for 1.798/3 × 1 (0.599…) is truncation, kept."""
+    e = load_file(example("001")).evaluation.model_copy(update={"region": "四川省", "ruleset": None, "year": 2019})
+    rules = ruleset_for(e)  # 2019: the national rule set of 2020 only, with a warning
+    assert rules.id == "mof-2020-project" and rules.selection is not None and rules.selection.how == "other_year"
+    own = rulesets.from_document(e, "测试")
+    assert own.rounding.mode.value == "TRUNCATE"
+    plain = _doc(year=2023, region="四川省达州市", kind="department", indicators=_tree(("产出指标", "100", [
+        {"name": "合格率", "target": "≥90%", "actual": "89%", "weight": 100, "score": "98.89"}])))
+    assert rulesets.from_document(plain, "测试").rounding.mode.value == "HALF_UP"  # 98.888… → 98.89

@@ -634,8 +634,9 @@ def from_document(e: Evaluation, reason: str) -> RuleSet:
 
     Its own 一级 names are the categories (:func:`own_categories`); quantitative and qualitative indicators
     are scored by the national methods of 财预〔2020〕10号 as RULES.md gives them; the national grade bands;
-    rounding half-up to two decimals per line (no official rule; common software practice [I]). The title
-    says it: 「按文件自身权重计算（未找到……的规则）」.
+    rounding inferred from the document (its quantitative scores truncated → truncation), else half-up to
+    two decimals per line (no official rule; common software practice [I]). The title says it:
+    「按文件自身权重计算（未找到……的规则）」.
     """
     categories, notes = own_categories(e)
     uncertain = ["未找到适用的评分规则，按文件自身所注权重计算；各类别权重未经任何规则核对",
@@ -647,6 +648,7 @@ def from_document(e: Evaluation, reason: str) -> RuleSet:
     if total != HUNDRED:
         notes.append(f"文件各类别权重合计{total}，不是100")
     title = f"按文件自身权重计算（{reason}）"
+    rounding = {"mode": "HALF_UP", "decimals": 2, "scope": "per_line"}
     data = {
         "id": OWN_ID, "title": title, "jurisdiction": e.region or "文件自身", "year": max(e.year or 2000, 2000),
         "kind": e.kind, "origin": "document",
@@ -654,11 +656,37 @@ def from_document(e: Evaluation, reason: str) -> RuleSet:
                    "covers": "categories"},
                   {"title": "定量、定性指标计分方法与等级（财预〔2020〕10号，见 RULES.md）", "document_number": "财预〔2020〕10号",
                    "confidence": "R", "covers": "quantitative, qualitative, grades"}],
-        "categories": categories, "rounding": {"mode": "HALF_UP", "decimals": 2, "scope": "per_line"},
+        "categories": categories, "rounding": rounding,
         "uncertain": uncertain, "notes": notes,
         "selection": {"how": "own", "message": title, "uncertain": uncertain},
     }
-    return RuleSet.model_validate(data)
+    rules = RuleSet.model_validate(data)
+    if _truncates(e, rules):
+        uncertain[1] = "舍入方式：文件的定量指标得分与每行截断两位一致（与四舍五入不一致），按截断计 [文件]"
+        data |= {"rounding": {**rounding, "mode": "TRUNCATE"}, "uncertain": uncertain,
+                 "selection": {"how": "own", "message": title, "uncertain": uncertain}}
+        rules = RuleSet.model_validate(data)
+    return rules
+
+
+def _truncates(e: Evaluation, rules: RuleSet) -> bool:
+    """The document's own quantitative scores that need rounding agree with truncation and never with
+    half-up (seed 001's 0.599 → 0.59): its rounding, inferred."""
+    from decimal import ROUND_DOWN, ROUND_HALF_UP
+
+    from ..scoring import score  # scoring imports this module: imported when needed
+    from ..tolerance import decimals_of, rounded
+
+    down = half = 0
+    for i in score(e, rules).indicators:
+        if i.reported is None or i.unrounded is None:
+            continue
+        places = decimals_of(i.reported)
+        if rounded(i.unrounded, places, ROUND_DOWN) == i.unrounded:
+            continue  # exact at its precision: says nothing about rounding
+        down += rounded(i.unrounded, places, ROUND_DOWN) == i.reported
+        half += rounded(i.unrounded, places, ROUND_HALF_UP) == i.reported
+    return down > 0 and half == 0
 
 
 _HOUSE_LAYOUT = {Kind.PROJECT: "zhengzhou-2021-project", Kind.DEPARTMENT: "zhengzhou-2021-department"}
