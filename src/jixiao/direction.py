@@ -5,7 +5,8 @@ A target written with a comparator (``≥95%``, ``≤10%``, ``=100%``) says it. 
 
 1. the common indicator's definition (:mod:`jixiao.common`: 预算调整率 ≤, 预算执行率 ≥ …);
 2. a zero target: 「0起」「零事故」 mean ≤ 0 (nothing is better than none);
-3. the lexicon in ``rulesets/lexicon/direction.yaml``: specific higher-is-better names first
+3. the lexicon in ``rulesets/lexicon/direction.yaml``: the 53号 common indicators not computed here by
+   their full name (在职人员控制率 ≤, 支付进度率 ≥ …), then specific higher-is-better names
    (投诉办结率), then lower-is-better words (事故, 投诉, 差错, 发生率, 成本, 费用, 单价, 时长, 周期,
    结转结余, 调整率, 变动率 …), then the second-level group (数量指标 ≥, 成本指标 ≤);
 4. the rule set's ``quantitative.default_comparator`` when it states one (a local practice).
@@ -47,6 +48,7 @@ _COMMON = {c.key: Direction(Comparator(c.direction), f"共性指标「{c.name}�
 
 @dataclass(frozen=True)
 class Lexicon:
+    named: dict[str, Comparator]
     higher: tuple[str, ...]
     lower: tuple[str, ...]
     groups: dict[str, Comparator]
@@ -56,7 +58,8 @@ class Lexicon:
 def lexicon() -> Lexicon:
     """The word lists, read once from the data file."""
     data = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
-    return Lexicon(tuple(data["higher"]), tuple(data["lower"]),
+    return Lexicon({name: Comparator(sign) for name, sign in data["named"].items()},
+                   tuple(data["higher"]), tuple(data["lower"]),
                    {name: Comparator(sign) for name, sign in data["groups"].items()})
 
 
@@ -82,6 +85,9 @@ def resolve(name: str, level2: str, target: Value, common_key: str | None,
     if is_zero_target(target):
         return Direction(Comparator.LE, "目标为0（零），按不超过0计")
     words = lexicon()
+    named = words.named.get(name.strip())
+    if named is not None:
+        return Direction(named, f"53号共性指标「{name.strip()}」，按{'反向（≤）' if named is Comparator.LE else '正向（≥）'}计")
     for word in words.higher:
         if word in name:
             return Direction(Comparator.GE, f"指标名含「{word}」，按正向（≥）计")
