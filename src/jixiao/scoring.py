@@ -686,7 +686,7 @@ def _total(categories: list[CategoryScore], rules: RuleSet, rate: common.Rate) -
 
 def _stated_total(e: Evaluation, categories: list[CategoryScore]) -> Decimal | None:
     rows = [r.score for r in e.reported.categories if r.score is not None and "合计" not in r.name and "总" not in r.name]
-    if rows:
+    if rows and len(rows) >= len(categories):  # a table that covers every category (not a lone 预算执行 row)
         return sum(rows, ZERO)
     parts = [c.stated if c.stated is not None else c.reported for c in categories]
     if any(p is None for p in parts):
