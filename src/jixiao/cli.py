@@ -99,7 +99,8 @@ def _print_scorecard(e: Evaluation, card: Scorecard) -> None:
         rate_text = pct(c.rate)
         cats.add_row(escape(c.name), _n(c.weight), _n(c.computed), rate_text, _n(c.reported), _n(c.stated),
                      escape(c.note or ""))
-    cats.add_row("[bold]合计[/]", "100", f"[bold]{_n(card.total)}[/]", "", _n(card.reported_total), _n(card.stated_total), "")
+    weights = sum((c.weight for c in card.categories), Decimal(0))  # 100 under a rule set; a document's own may differ
+    cats.add_row("[bold]合计[/]", _n(weights), f"[bold]{_n(card.total)}[/]", "", _n(card.reported_total), _n(card.stated_total), "")
     out.print(cats)
     stated = "文档所注（无自评表可依）" if card.declaration_only else "文档填报"
     head = "得分情况表复核" if card.declaration_only else "总分"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..numbers import fmt
+from ..numbers import ZERO, fmt
 from ..scoring import declaration_only
 from .base import Context, Hit, Severity, check
 from .budget import INDICATOR_TABLE
@@ -66,7 +66,7 @@ def unknown_weighted_category(ctx: Context) -> Iterator[Hit]:
         if i.weight is not None:
             by_level1.setdefault(i.level1, []).append(i)
     for name, items in by_level1.items():
-        weight = sum((i.weight for i in items if i.weight is not None), start=items[0].weight * 0)
+        weight = sum((i.weight for i in items if i.weight is not None), ZERO)
         index = next((n for n, c in enumerate(ctx.evaluation.indicators) if c.name == name), 0)
         yield Hit(f"一级指标「{name}」（{len(items)}个指标，分值合计{fmt(weight)}）不属于规则「{ctx.rules.title}」的任何类别，"
                   "未计入总分", ctx.where(INDICATOR_TABLE, name, f"indicators[{index}]"), "规则中的类别", name)
