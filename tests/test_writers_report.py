@@ -32,7 +32,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Findings a written report may still carry: contradictions in the *data* the writer must not hide
 # (parts that do not add up, spending above budget) and the wording of the author's own text (a year,
 # a unit's name). Everything derived, and every figure of the prose, must agree.
-DATA_CODES = {"B101", "B102", "B103", "B104", "B120", "B121", "S211", "N406", "N407"}
+DATA_CODES = {"B101", "B102", "B103", "B104", "B120", "B121", "S220", "N406", "N407"}
 """Findings about the data itself (sums, 执行数 above budget, figures 待核实): no writer can settle them."""
 CONSISTENCY_FAMILIES = ("budget", "score", "narrative")
 

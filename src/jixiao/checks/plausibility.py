@@ -19,7 +19,7 @@ def _row(i) -> str:
     return f"{i.level1}/{i.level2}/{i.name}"
 
 
-@check("S211", "score", "数据不可信的得分不计算，填报得分待核实", Severity.WARNING,
+@check("S220", "score", "数据不可信的得分不计算，填报得分待核实", Severity.WARNING,
        "预算执行率为205.60%（19417.548/9444.28），分子大于分母，数据不可信：不计算得分，沿用填报得分9【待核实】")
 def disputed_scores(ctx: Context) -> Iterator[Hit]:
     """执行数大于预算数（执行率超过100%）、预算调整超过年初预算的100%、比率分母为0（0/0，不适用）、实际完成值

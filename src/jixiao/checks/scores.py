@@ -183,7 +183,7 @@ def budget_score_from_rate(ctx: Context) -> Iterator[Hit]:
     budget = next((c for c in card.categories if c.key == "budget_execution"), None)
     rate = card.execution_rate
     if budget is None or rate.value is None or budget.reported is None or budget.disputed:
-        return  # disputed figures (205.6%) are not scored: S211 reports them
+        return  # disputed figures (205.6%) are not scored: S220 reports them
     cap = ctx.rules.budget_execution.cap
     raw = budget.weight * min(rate.value, cap)
     agreement = compare(budget.reported, raw)
