@@ -177,7 +177,7 @@ def grade_matches_total(ctx: Context) -> Iterator[Hit]:
 def budget_score_from_rate(ctx: Context) -> Iterator[Hit]:
     """预算执行得分 = 分值 × min(预算执行率, 上限)，按规则集的舍入；执行率由金额算出，不用填写的执行率。
 
-    来源：得分 = 10 × min(执行率, 1)（RULES.md [I]，与种子 001 一致 [seeds]）；规则集 budget_execution。执行率超过100%不计算（见 S211）。
+    来源：得分 = 10 × min(执行率, 1)（RULES.md [I]，与种子 001 一致 [seeds]）；规则集 budget_execution。执行率超过100%不计算（见 S220）。
     """
     card = ctx.card
     budget = next((c for c in card.categories if c.key == "budget_execution"), None)
