@@ -262,7 +262,7 @@ def form_title(e: Evaluation, title: str) -> str:
 
 def form_note(e: Evaluation) -> str:
     """The line under the form's title: the year, and for a 申报表 alone that it is not a self-evaluation."""
-    year = f"（{e.year}年度）"
+    year = f"（{e.year}年度）" if e.year else ""
     if declaration_only(e):
         return f"{year}  注：文件只有绩效目标申报表，未附自评表；实际完成值与得分空缺，所注得分无指标可依"
     return year
