@@ -105,7 +105,7 @@ def test_every_check_has_code_rule_source_and_example():
         assert c.rule and "来源" in c.rule, c.code
         assert c.example and c.title
     families = {c.family for c in CHECKS}
-    assert families == {"budget", "score", "target", "narrative"}
+    assert families == {"form", "budget", "score", "target", "narrative"}
 
 
 def test_a_crashing_check_becomes_a_finding(dept):
@@ -172,6 +172,14 @@ def _narrative_grade(data: dict) -> None:
     section["text"] = section["text"].replace(f"评价等级为“{grade}”", f"评价等级为“{'差' if grade != '差' else '优'}”")
 
 
+def _gross_adjustment_off(data: dict) -> None:
+    """State 追加/追减 (the gross adjustment) and a 预算调整率 3 points off it."""
+    b = data["budget"]
+    change = Decimal(b["adjusted"]) - Decimal(b["initial"])
+    b["increase"], b["decrease"] = str(max(change, Decimal(0))), str(max(-change, Decimal(0)))
+    b["adjustment_rate"] = f"{(abs(change) / Decimal(b['initial']) * 100).quantize(Decimal('0.01')) + 3}%"
+
+
 def _exceed(data: dict) -> None:
     data["budget"]["executed"] = str(Decimal(data["budget"]["adjusted"]) + 5)
 
@@ -183,7 +191,9 @@ PERTURBATIONS = [
     ("by_source fiscal initial", _set("budget.by_source.fiscal.initial", _plus("1")), "B101", "budget.initial"),
     ("by_structure basic adjusted", _set("budget.by_structure.basic.adjusted", _plus("2")), "B102", "budget.adjusted"),
     ("task fiscal part", _set("tasks.0.budget_fiscal", _plus("1")), "B104", "tasks[0].budget_fiscal"),
-    ("adjustment rate", _set("budget.adjustment_rate", _plus("3")), "B112", "budget.adjustment_rate"),
+    ("adjustment rate", _gross_adjustment_off, "B112", "budget.adjustment_rate"),
+    ("adjustment rate below the net change", _set("budget.adjustment_rate", lambda old: "-50%"), "B112",
+     "budget.adjustment_rate"),
     ("carryover rate", _set("budget.carryover_rate", _plus("2")), "B113", "budget.carryover_rate"),
     ("三公 rate", _set("budget.three_public.rate", _plus("4")), "B114", "budget.three_public.rate"),
     ("procurement rate", _set("budget.procurement.rate", _plus("1")), "B115", "budget.procurement.rate"),

@@ -108,7 +108,7 @@ def test_check_json_and_min_severity() -> None:
     data = json.loads(result.output)
     assert {f["severity"] for f in data["findings"]} == {"error"}
     first = data["findings"][0]
-    assert set(first) == {"code", "severity", "message", "where", "expected", "found"}
+    assert set(first) == {"key", "code", "severity", "message", "where", "expected", "found"}
     assert first["where"]["source"]["line"] >= 1
 
 

@@ -11,7 +11,8 @@ from jixiao import rulesets
 from jixiao.document import Kind
 from jixiao.rulesets import RuleSetError
 
-BUNDLED = ("mof-2020-project", "zhengzhou-2021-project", "zhengzhou-2021-department")
+BUNDLED = ("mof-2020-project", "mof-2022-project", "henan-2024-project", "zhengzhou-2021-project",
+           "zhengzhou-2021-department")
 
 
 @pytest.mark.parametrize("rid", BUNDLED)
@@ -19,6 +20,8 @@ def test_bundled_rule_sets_load_with_basis(rid: str) -> None:
     rules = rulesets.load(rid)
     assert rules.id == rid and rules.basis and rules.title and rules.jurisdiction
     assert sum(c.weight for c in rules.categories) == 100
+    assert rules.valid_from is not None and rules.common_indicators  # its years and its common indicators
+    assert all(b.confidence in ("V", "R", "I", "seeds") for b in rules.basis)
 
 
 def test_weights_as_the_seeds_and_10hao_say() -> None:
@@ -38,7 +41,10 @@ def test_grade_bands_include_their_lower_bound() -> None:
 def test_default_rule_set_by_kind_year_and_region() -> None:
     assert rulesets.default_for(Kind.PROJECT, 2021, "河南省郑州市上街区").id == "zhengzhou-2021-project"
     assert rulesets.default_for(Kind.PROJECT, 2021, None).id == "mof-2020-project"
-    assert rulesets.default_for(Kind.DEPARTMENT, 2022, None).id == "zhengzhou-2021-department"
+    assert rulesets.default_for(Kind.PROJECT, 2023, None).id == "mof-2022-project"
+    # No national department rule set, and Zhengzhou's is not applied elsewhere: none fits.
+    with pytest.raises(RuleSetError, match="未找到适用于"):
+        rulesets.default_for(Kind.DEPARTMENT, 2022, None)
 
 
 def _write(directory: Path, rid: str, body: str) -> Path:

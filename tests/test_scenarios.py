@@ -17,13 +17,14 @@ CASES = [case for f in sorted((Path(__file__).parent / "scenarios").glob("*.yaml
 
 
 def _document(case: dict) -> Evaluation:
-    leaf = {"name": "测试指标", "target": case["target"], "actual": case["actual"], "weight": case["weight"]}
+    leaf = {"name": case.get("indicator", "测试指标"), "target": case["target"], "actual": case["actual"],
+            "weight": case["weight"]}
     for key, field in (("reported", "score"), ("unit", "unit")):
         if key in case:
             leaf[field] = case[key]
     rules = rulesets.load(case["ruleset"])
     data = {"kind": rules.kind.value, "year": int(case.get("year", rules.year)), "unit": "测试单位",
-            "indicators": [{"name": "产出指标", "children": [{"name": "数量指标", "children": [leaf]}]}]}
+            "indicators": [{"name": "产出指标", "children": [{"name": case.get("group", "数量指标"), "children": [leaf]}]}]}
     if rules.kind.value == "project":
         data["project"] = {"name": "测试项目"}
     return Evaluation.model_validate(data)

@@ -78,13 +78,15 @@ def test_category_without_indicator_rows_keeps_its_reported_score() -> None:
     assert outcome.computed == Decimal(30) and "无指标明细" in (outcome.note or "")
 
 
-def test_seed_000_execution_over_budget_is_capped_and_explained() -> None:
+def test_seed_000_execution_over_budget_is_not_scored_and_the_unit_s_9_kept() -> None:
+    """Issue 17: 19417.548/9444.28 = 205.6% is a figure to check, not a performance to score."""
     card = _card("000")
     budget = _category(card, "budget_execution")
     assert card.execution_rate.value == Decimal("19417.548") / Decimal("9444.28")
-    assert budget.computed == Decimal(10) and "超过" in (budget.note or "")
-    assert card.total == Decimal(94) == card.reported_total
+    assert budget.disputed and "205.60%" in budget.disputed
+    assert budget.computed == Decimal(9) == budget.reported and "待核实" in (budget.note or "")
     assert card.stated_total == Decimal(93)  # 9 + 19 + 40 + 25: its own table does not add up to 94
+    assert card.total == Decimal(93) and card.reported_total == Decimal(94)
 
 
 def test_seed_003_declaration_table_keeps_reported_category_scores() -> None:

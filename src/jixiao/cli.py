@@ -88,8 +88,13 @@ def _n(value: Decimal | None) -> str:
 def _print_scorecard(e: Evaluation, card: Scorecard) -> None:
     out = _console()
     name = e.project.name if e.project else e.unit
-    out.print(f"[bold]{escape(name or UNKNOWN_UNIT)}[/]  {_year(e)} {KIND_NAMES[e.kind.value]}绩效自评", markup=True)
+    form = "绩效目标申报表（缺少自评表）" if card.declaration_only else "绩效自评"
+    out.print(f"[bold]{escape(name or UNKNOWN_UNIT)}[/]  {_year(e)} {KIND_NAMES[e.kind.value]}{form}", markup=True)
     out.print(f"评分规则：{card.ruleset_title}（{card.ruleset}）", markup=False)
+    if card.basis and card.basis != f"按「{card.ruleset_title}」评分":
+        out.print(f"评分依据：{card.basis}", markup=False)
+    for doubt in card.uncertain:
+        out.print(f"  未经核实：{doubt}", markup=False)
     rate = card.execution_rate
     if rate.value is not None:
         out.print(f"预算执行率：{pct(rate.value)}（{rate.formula}）", markup=False)
@@ -100,10 +105,13 @@ def _print_scorecard(e: Evaluation, card: Scorecard) -> None:
         rate_text = pct(c.rate)
         cats.add_row(escape(c.name), _n(c.weight), _n(c.computed), rate_text, _n(c.reported), _n(c.stated),
                      escape(c.note or ""))
-    cats.add_row("[bold]合计[/]", "100", f"[bold]{_n(card.total)}[/]", "", _n(card.reported_total), _n(card.stated_total), "")
+    weights = sum((c.weight for c in card.categories), Decimal(0))  # 100 under a rule set; a document's own may differ
+    cats.add_row("[bold]合计[/]", _n(weights), f"[bold]{_n(card.total)}[/]", "", _n(card.reported_total), _n(card.stated_total), "")
     out.print(cats)
-    out.print(f"总分 [bold]{_n(card.total)}[/]，等级 [bold]{card.grade}[/]"
-              f"（文档填报：{_n(card.reported_total)}，{card.reported_grade or '—'}）", markup=True)
+    stated = "文档所注（无自评表可依）" if card.declaration_only else "文档填报"
+    head = "得分情况表复核" if card.declaration_only else "总分"
+    out.print(f"{head} [bold]{_n(card.total)}[/]，等级 [bold]{card.grade}[/]"
+              f"（{stated}：{_n(card.reported_total)}，{card.reported_grade or '—'}）", markup=True)
     if out.width >= 140:
         table = Table(title="指标明细（扣分说明）", show_lines=False)
         for col in ("一级", "二级", "三级指标", "分值", "填报", "计算", "说明"):
@@ -425,8 +433,12 @@ def template_command(kind: str, output: Path, ruleset_id: str | None, year: int 
     if output.suffix.lower() != ".xlsx":
         _fail(f"模板只能写为 .xlsx：{output}")
     try:
-        # Without a year, the latest rule set of the kind (default_for takes the latest not after the year).
-        rules = rulesets.load(ruleset_id) if ruleset_id else rulesets.default_for(Kind(kind), year or 2100)
+        # A blank template: the rule set fitting the year (national), else the latest national one.
+        if ruleset_id:
+            rules = rulesets.load(ruleset_id)
+        else:
+            chosen = rulesets.choose(Kind(kind), year, None).rules if year else None
+            rules = chosen or rulesets.latest_for(Kind(kind))
         if rules.kind is not Kind(kind):
             raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而模板是 {kind}")
         data = template(kind, rules)

@@ -88,16 +88,31 @@ def budget_execution_rate(e: Evaluation, basis: str = "adjusted") -> Rate:
 
 
 def budget_adjustment_rate(e: Evaluation) -> Rate:
-    """预算调整率 = (调整预算数 − 年初预算数 − 政策性等除外调整) / 年初预算数 × 100%."""
+    """预算调整率 = 预算调整数 / 年初预算数 × 100%, 预算调整数 = 追加 + 追减 + 结构调整 (gross) − 政策性等除外调整.
+
+    Seed 000's 指标说明: 预算调整数 is 「部门在本年度内涉及预算的追加、追减或结构调整的资金总和」, so 追加 100
+    and 追减 100 on a budget of 100 are 200%, not the net 0%. Without those amounts the rate falls back to
+    (调整预算数 − 年初预算数) / 年初预算数, which is the net change (a lower bound of the gross), and says so.
+    """
     b = e.budget
+    parts = [(b.increase, "追加"), (b.decrease, "追减"), (b.restructured, "结构调整")]
+    if any(v is not None for v, _ in parts):
+        gross = sum((v for v, _ in parts if v is not None), ZERO)
+        terms = "+".join(label for v, label in parts if v is not None)
+        note = None
+        if b.adjustment_excluded:
+            gross -= b.adjustment_excluded
+            note = f"已剔除政策性等调整 {b.adjustment_excluded} 万元"
+        return _rate("budget_adjustment_rate", "预算调整率", f"({terms})/年初预算数", gross, b.initial,
+                     "调整数", "年初预算数", note)
     if b.adjusted is None or b.initial is None:
         return _rate("budget_adjustment_rate", "预算调整率", "(调整预算数-年初预算数)/年初预算数",
                      b.adjusted, b.initial, "调整预算数", "年初预算数")
     change = b.adjusted - b.initial
-    note = None
+    note = "未填追加、追减、结构调整数，按调整预算数与年初预算数之差计算（为调整总额的下限）"
     if b.adjustment_excluded:
         change = change - b.adjustment_excluded if change >= 0 else change + b.adjustment_excluded
-        note = f"已剔除政策性等调整 {b.adjustment_excluded} 万元"
+        note += f"；已剔除政策性等调整 {b.adjustment_excluded} 万元"
     return _rate("budget_adjustment_rate", "预算调整率", "(调整预算数-年初预算数)/年初预算数",
                  change, b.initial, "调整数", "年初预算数", note)
 
@@ -164,13 +179,13 @@ COMMON_INDICATORS: tuple[CommonIndicator, ...] = (
                     "预算执行数/全年预算数×100%", "≥", budget_execution_rate),
     CommonIndicator("budget_adjustment_rate", "预算调整率", ("预算调整率",),
                     "(预算调整数-年初预算数)/年初预算数×100%", "≤", budget_adjustment_rate),
-    CommonIndicator("carryover_rate", "结转结余率", ("结转结余率", "结余率", "结转结余变动率"),
+    CommonIndicator("carryover_rate", "结转结余率", ("结转结余率", "结余率"),
                     "结转结余总额/预算数×100%", "≤", carryover_rate),
     CommonIndicator("procurement_rate", "政府采购执行率", ("政府采购执行率",),
                     "实际政府采购金额/政府采购预算数×100%", "≥", procurement_rate),
     CommonIndicator("special_funds_rate", "专项资金细化率", ("专项资金细化率",),
                     "已细化到具体单位的资金数/部门参与分配资金总数×100%", "≥", special_funds_rate),
-    CommonIndicator("three_public_rate", "“三公经费”控制率", ("三公经费控制率", "三公经费变动率"),
+    CommonIndicator("three_public_rate", "“三公经费”控制率", ("三公经费控制率",),
                     "“三公经费”实际支出/预算安排数×100%", "≤", three_public_rate),
     CommonIndicator("monitoring_rate", "绩效监控完成率", ("绩效监控完成率",),
                     "已完成绩效监控项目数/部门项目总数×100%", "≥", monitoring_rate),

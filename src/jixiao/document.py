@@ -302,6 +302,8 @@ class Budget(Record):
         adjustment_rate: 预算调整率 as stated.
         adjustment_excluded: part of the adjustment excluded from 预算调整率
             (national policy, force majeure, tasks assigned by the government).
+        increase / decrease / restructured: 追加 / 追减 / 结构调整 amounts of the year; 预算调整率 is
+            their sum (gross) over 年初预算数 (seed 000's 指标说明). Optional: older documents load.
         special_funds: 专项资金细化.
         explanation: the reason given for low execution or a large adjustment.
     """
@@ -320,6 +322,9 @@ class Budget(Record):
     carryover_rate: Percent | None = None
     adjustment_rate: Percent | None = None
     adjustment_excluded: Amount | None = None
+    increase: Amount | None = None
+    decrease: Amount | None = None
+    restructured: Amount | None = None
     special_funds: SpecialFunds | None = None
     explanation: str | None = None
 
@@ -537,7 +542,8 @@ class Evaluation(Record):
 
 # Which keys hold money, so a document in 元 can be converted without guessing.
 _MONEY_KEYS = {
-    "budget": ("initial", "adjusted", "executed", "carryover", "adjustment_excluded"),
+    "budget": ("initial", "adjusted", "executed", "carryover", "adjustment_excluded", "increase", "decrease",
+               "restructured"),
     "amounts": ("initial", "adjusted", "executed"),
     "spending": ("budget", "actual"),
     "special_funds": ("detailed", "total"),

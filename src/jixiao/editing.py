@@ -3,7 +3,7 @@
 The web editor (and anything else that edits a document field by field) works on
 the document's plain JSON data. This module, free of any web framework, turns
 that data into what the editor shows: the settled document (every derived figure
-computed, :mod:`jixiao.writers.settle`), the scorecard, the review findings,
+computed, :mod:`jixiao.derive`), the scorecard, the review findings of the document as declared,
 and, when the data does not validate, the problems with the path of each field.
 It also names fields for people (``tasks[4].rate`` → 年度主要任务 › 任务5 › 预算执行率),
 lists the differences between two versions, and starts new documents (blank from
@@ -20,14 +20,15 @@ from decimal import Decimal
 from typing import Any
 
 from . import rulesets
-from .checks import Finding, run_checks
+from .checks import Finding
 from .document import Evaluation, Kind
 from .native import Problem, dump_json, load_data
 from .numbers import HUNDRED
-from .rulesets import RuleSet, RuleSetError
+from .rulesets import RuleSet, RuleSetError, layout
 from .scoring import Scorecard
+from . import service
 from .service import ruleset_for
-from .writers.settle import Change, settle
+from .derive import Change
 
 EDITOR_FILE = "<编辑器>"
 
@@ -137,7 +138,7 @@ def problem_json(p: Problem) -> dict[str, Any]:
 
 
 def finding_json(f: Finding, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"code": f.code, "severity": f.severity.value, "severity_label": f.severity.label, "message": f.message,
+    return {"key": f.key, "code": f.code, "severity": f.severity.value, "severity_label": f.severity.label, "message": f.message,
             "field": f.where.field, "table": f.where.table, "row": f.where.row, "expected": f.expected,
             "found": f.found, "label": label_for(f.where.field or "", data)}
 
@@ -155,9 +156,11 @@ def analyse(data: Any, ruleset: str | None = None, previous: Evaluation | None =
     if rules.kind is not e.kind:
         message = f"评分规则「{rules.title}」适用于{KIND_NAMES[rules.kind]}，而本自评是{KIND_NAMES[e.kind]}"
         return Analysis(e, problems=[Problem(EDITOR_FILE, None, "ruleset", message, "同类的评分规则")])
-    settled = settle(e, rules)
-    findings = run_checks(settled.evaluation, rules, previous)
-    return Analysis(e, settled.evaluation, rules, settled.card, findings, settled.changes)
+    # The one analysis every door uses: findings of the document as declared (what `jixiao check` says);
+    # the derived document is shown beside it, never checked in its place.
+    analysis = service.Analysis(e, rules, previous)
+    settled = analysis.derived
+    return Analysis(e, settled.evaluation, analysis.rules, settled.card, analysis.findings, settled.changes)
 
 
 KIND_NAMES = {Kind.DEPARTMENT: "部门整体支出绩效自评", Kind.PROJECT: "项目支出绩效自评"}
@@ -365,7 +368,7 @@ def blank(kind: Kind | str, rules: RuleSet, year: int | None = None, unit: str =
         "indicators": [{"name": c.name, "weight": format(c.weight, "f"), "children": [{"name": "", "children": [
             {"name": ""}]}]} for c in rules.categories if c.source != "budget_execution"],
         "narrative": [{"number": _CHINESE_NUMBERS[i] if i < len(_CHINESE_NUMBERS) else str(i + 1),
-                       "title": s.name, "text": ""} for i, s in enumerate(rules.report_sections)],
+                       "title": s.name, "text": ""} for i, s in enumerate(layout(rules))],
     }
     if kind is Kind.DEPARTMENT:
         data["tasks"] = [{"name": ""}]
@@ -410,6 +413,6 @@ def next_year(data: dict[str, Any], year: int) -> dict[str, Any]:
         except RuleSetError:
             new.pop("ruleset")
         else:
-            if rules.year != year:  # a rule set for the new year, when there is one
+            if not rules.applies_to_year(year):  # the new year outside its years: choose again
                 new.pop("ruleset")
     return new

@@ -40,7 +40,8 @@ def in_range(value: Decimal) -> bool:
     """
     if not value:
         return True
-    return value.adjusted() < MAX_INTEGER_DIGITS and value.as_tuple().exponent >= -MAX_DECIMAL_PLACES
+    exponent = value.as_tuple().exponent
+    return value.adjusted() < MAX_INTEGER_DIGITS and isinstance(exponent, int) and exponent >= -MAX_DECIMAL_PLACES
 
 
 def in_magnitude(value: Decimal) -> bool:
@@ -113,7 +114,8 @@ def fmt(value: Decimal | None) -> str:
     if value is None:
         return "—"
     value = value.normalize()
-    if value.as_tuple().exponent < -6:
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -6:
         # A quotient such as 1.798/3: shown to four places and marked as shortened;
         # the exact value is kept in the computation and in JSON output.
         return format(value.quantize(Decimal("0.0001"), rounding=ROUND_DOWN).normalize(), "f") + "…"

@@ -76,8 +76,7 @@ def review_one(path: str, ruleset: str | None = None) -> Reviewed:
 def _review(path: str, ruleset: str | None) -> Reviewed:
     from .readers import read_file
     from .rulesets import RuleSetError
-    from .scoring import score
-    from .service import check_document, ruleset_for
+    from .service import analyse
 
     imported = read_file(path)
     if not imported.ok:
@@ -89,17 +88,17 @@ def _review(path: str, ruleset: str | None) -> Reviewed:
                  reported_grade=e.reported.grade)
     findings = list(imported.findings)
     try:
-        rules = ruleset_for(e, ruleset)
-        card = score(e, rules)
-        r.ruleset, r.total, r.grade = rules.id, card.total, card.grade
+        analysis = analyse(e, ruleset)  # the one analysis: what `jixiao check` and the editor say
+        card = analysis.card
+        r.ruleset, r.total, r.grade = analysis.rules.id, card.total, card.grade
         r.execution_rate = card.execution_rate.value  # a ratio (0.5993)
-        findings += check_document(e, ruleset)[1]
+        findings += analysis.findings
     except RuleSetError as exc:
         r.reason = f"评分规则不可用：{exc}"
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     findings.sort(key=lambda f: order[f.severity])
     r.counts = {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}
-    r.findings = [{"code": f.code, "severity": f.severity.value, "level": f.severity.label, "message": f.message,
+    r.findings = [{"key": f.key, "code": f.code, "severity": f.severity.value, "level": f.severity.label, "message": f.message,
                    "where": str(f.where), "expected": f.expected, "found": f.found} for f in findings]
     return r
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from . import common
+from . import common, direction
 from .document import Evaluation, Indicator, Leaf
 from .numbers import HUNDRED, ONE, ZERO, RoundingMode, fmt, pct, round_to
-from .rulesets import Band, CategoryRule, RuleSet
+from .rulesets import Band, CategoryRule, IndicatorMethod, RuleSet
 from .values import Comparator, Grade, Value, ValueKind, format_value, parse_value
 
 _BUDGET_ALIASES = ("预算执行", "资金执行")
@@ -47,6 +48,11 @@ class IndicatorScore:
         applicable: False for indicators marked not applicable.
         unrounded: the score before the rule set's rounding (quantitative only),
             so a checker can tell which rounding a document used.
+        direction: how the direction (≥/≤) of a target without comparator was decided.
+        disputed: why the figures behind it cannot be scored (执行数大于预算数, 0/0 …): no
+            computed score, the reported one kept and marked 待核实.
+        needs_direction: the target has no ≥/≤/= and nothing tells its direction: not scored.
+        clamped: a qualitative score outside its band, set to the band's nearest bound.
     """
 
     path: str
@@ -64,6 +70,10 @@ class IndicatorScore:
     common: str | None = None
     applicable: bool = True
     unrounded: Decimal | None = None
+    direction: str | None = None
+    disputed: str | None = None
+    needs_direction: bool = False
+    clamped: bool = False
 
     @property
     def used(self) -> Decimal:
@@ -94,6 +104,7 @@ class CategoryScore:
         reported_rate: the category table's 得分率 (percentage points).
         indicators: its indicators' scores.
         note: how the subtotal was obtained when not from indicators.
+        disputed: why it is not computed (执行率超过100%…): the reported score is kept, 待核实.
     """
 
     key: str
@@ -106,6 +117,7 @@ class CategoryScore:
     reported_rate: Decimal | None = None
     indicators: tuple[IndicatorScore, ...] = ()
     note: str | None = None
+    disputed: str | None = None
 
     @property
     def rate(self) -> Decimal | None:
@@ -141,7 +153,13 @@ class Explanation:
 
 @dataclass(frozen=True)
 class Scorecard:
-    """The result of scoring one document under one rule set."""
+    """The result of scoring one document under one rule set.
+
+    ``basis`` says which rules were used and why (「按文件自身权重计算（未找到……的规则）」 when no
+    rule set fits); ``own_weights`` is True then; ``uncertain`` lists what in the rules is not confirmed.
+    ``declaration_only``: the document holds only a 绩效目标申报表 (targets, no actual value, no score):
+    it is not a self-evaluation, and no output may present its total as a 自评得分.
+    """
 
     ruleset: str
     ruleset_title: str
@@ -156,6 +174,10 @@ class Scorecard:
     differences: tuple[Difference, ...] = ()
     notes: tuple[str, ...] = ()
     explanations: tuple[Explanation, ...] = ()
+    basis: str = ""
+    own_weights: bool = False
+    uncertain: tuple[str, ...] = ()
+    declaration_only: bool = False
 
     @property
     def missing_explanations(self) -> tuple[Explanation, ...]:
@@ -169,6 +191,16 @@ class Scorecard:
 # ------------------------------------------------------------------ helpers
 
 
+def declaration_only(e: Evaluation, leaves: list[Indicator] | None = None) -> bool:
+    """The document holds a 绩效目标申报表 only: indicators with targets, but no actual value and no score
+    (seeds 000 and 003). ``leaves``: its indicators when already walked."""
+    if leaves is None:
+        leaves = [leaf.indicator for leaf in e.leaves()]
+    if not leaves or not any(ind.target.raw.strip() for ind in leaves):
+        return False
+    return not any(ind.actual.raw.strip() or ind.score is not None for ind in leaves)
+
+
 def _round(value: Decimal, rules: RuleSet) -> Decimal:
     r = rules.rounding
     return round_to(value, r.decimals, r.mode) if r.scope == "per_line" else value
@@ -180,6 +212,10 @@ def _show(value: Value) -> str:
 
 def _category_for(leaf: Leaf, rules: RuleSet) -> CategoryRule | None:
     scored = [c for c in rules.categories if c.source == "indicators"]
+    if rules.origin == "document":  # a document's own category is its exact 一级 name
+        for c in scored:
+            if leaf.level1 in c.match:
+                return c
     for c in scored:
         if any(m in leaf.level2 for m in c.match_level2):
             return c
@@ -217,14 +253,22 @@ def _units_agree(target: Value, actual: _Quantity) -> bool:
     return target.unit is None or actual.unit is None or target.unit.rstrip("次") == actual.unit.rstrip("次")
 
 
-def _score_quantitative(target: Value, actual: _Quantity, w: Decimal, rules: RuleSet) -> tuple[Decimal, str, bool, Decimal | None, str]:
-    """Return (raw score, formula text, met, ratio, method)."""
+def _score_quantitative(target: Value, actual: _Quantity, w: Decimal, rules: RuleSet, comparator: Comparator,
+                        method: IndicatorMethod | None = None) -> tuple[Decimal, str, bool, Decimal | None, str]:
+    """Return (raw score, formula text, met, ratio, method) for target A, actual B, weight w.
+
+    ``comparator`` is the resolved direction (:mod:`jixiao.direction`); ``method`` the rule set's own
+    method for this indicator, when it names one (inverse ratio, deduction per percentage point).
+    """
     a, b = target.number, actual.number
     assert a is not None
-    comparator = target.comparator or Comparator(rules.quantitative.default_comparator)
     unit = "%" if target.kind is ValueKind.PERCENT else (target.unit or "")
     ta, tb = f"{fmt(a)}{unit}", f"{fmt(b)}{unit}"
     ratio = b / a if a != ZERO else None
+    if method is not None and method.method == "ratio":
+        comparator = Comparator.GE
+    elif method is not None and method.method in ("inverse_ratio", "deduction_per_point"):
+        comparator = Comparator.LE
     if comparator is Comparator.EQ and rules.quantitative.equal == "exact":
         if b == a:
             return w, f"实际{tb}等于目标，得满分{fmt(w)}", True, ratio, "equal"
@@ -232,18 +276,23 @@ def _score_quantitative(target: Value, actual: _Quantity, w: Decimal, rules: Rul
         return (w * lo / hi if hi else ZERO), f"实际{tb}≠目标{ta}，{fmt(lo)}/{fmt(hi)}×{fmt(w)}", False, ratio, "equal"
     if comparator in (Comparator.GE, Comparator.GT, Comparator.EQ):
         met = b > a if comparator is Comparator.GT else b >= a
-        method = "equal" if comparator is Comparator.EQ else "positive"
+        kind = "equal" if comparator is Comparator.EQ else "positive"
         if met or a <= ZERO:
-            return w, f"已达成，得满分{fmt(w)}", True, ratio, method
+            return w, f"已达成，得满分{fmt(w)}", True, ratio, kind
         if b <= ZERO:
-            return ZERO, f"实际{tb}，得0分", False, ratio, method
-        return w * b / a, f"{fmt(b)}/{fmt(a)}×{fmt(w)}", False, ratio, method
+            return ZERO, f"实际{tb}，得0分", False, ratio, kind
+        return w * b / a, f"{fmt(b)}/{fmt(a)}×{fmt(w)}", False, ratio, kind
     met = b < a if comparator is Comparator.LT else b <= a
     if met:
         return w, f"已达成，得满分{fmt(w)}", True, ratio, "negative"
-    if rules.quantitative.negative == "linear_deduction":
-        if a <= ZERO:
-            return ZERO, f"目标为{ta}，实际{tb}，得0分", False, ratio, "negative"
+    if method is not None and method.method == "deduction_per_point" and method.per_point is not None:
+        over = b - a  # percentage points (or units) over the standard
+        raw = max(ZERO, w - w * method.per_point * over)
+        return raw, f"超过{fmt(over)}个百分点，每个百分点扣{fmt(method.per_point * w)}分：{fmt(w)}-{fmt(method.per_point * w)}×{fmt(over)}", \
+            False, ratio, "negative"
+    if a <= ZERO:
+        return ZERO, f"目标为{ta}，实际{tb}，未达成，得0分", False, ratio, "negative"
+    if rules.quantitative.negative == "linear_deduction" and method is None:
         raw = w * max(ZERO, ONE - (b - a) / a)
         return raw, f"{fmt(w)}×max(0, 1-({fmt(b)}-{fmt(a)})/{fmt(a)})", False, ratio, "negative"
     return w * a / b, f"{fmt(a)}/{fmt(b)}×{fmt(w)}", False, ratio, "negative"
@@ -262,30 +311,75 @@ def _band(grade: Grade, rules: RuleSet) -> Band:
     return {Grade.ACHIEVED: q.achieved, Grade.PARTIAL: q.partial, Grade.NOT_ACHIEVED: q.not_achieved}[grade]
 
 
-def _score_qualitative(grade: Grade, w: Decimal, reported: Decimal | None, rules: RuleSet) -> tuple[Decimal, str]:
+def _score_qualitative(grade: Grade, w: Decimal, reported: Decimal | None,
+                       rules: RuleSet) -> tuple[Decimal, str, bool]:
+    """The score of a qualitative indicator in its band: (score, explanation, clamped).
+
+    Bands [80,100] / [60,80) / [0,60) of the weight: only 达成 includes its upper bound. A reported
+    score inside its band is kept; outside, it is clamped to the band's nearest bound and flagged
+    (never raised to the top: a unit's 1 of 2 on 「合理」 becomes 1.6, not 2). Without a reported score,
+    the rule set's ``default_point`` of the band.
+    """
     band = _band(grade, rules)
     lo, hi = w * band.min / HUNDRED, w * band.max / HUNDRED
     head = f"{_GRADE_NAMES[grade]}档（{fmt(band.min)}%–{fmt(band.max)}%，{fmt(lo)}–{fmt(hi)}分）"
-    if reported is not None and lo <= reported <= hi:
-        return reported, f"{head}，采用填报得分{fmt(reported)}"
-    point = {"upper": hi, "lower": lo, "middle": (lo + hi) / 2}[rules.qualitative.default_point]
     if reported is not None:
-        return point, f"{head}，填报得分{fmt(reported)}不在档内，按{fmt(point)}计"
-    return point, f"{head}，按{fmt(point)}计"
+        if in_band(grade, reported, lo, hi):
+            return reported, f"{head}，采用填报得分{fmt(reported)}", False
+        bound = lo if reported < lo else hi
+        return bound, f"{head}，填报得分{fmt(reported)}不在档内，按最近的档界{fmt(bound)}计", True
+    point = {"upper": hi, "lower": lo, "middle": (lo + hi) / 2}[rules.qualitative.default_point]
+    return point, f"{head}，按{fmt(point)}计", False
 
 
-def _common_actual(leaf: Leaf, rates: dict[str, common.Rate]) -> tuple[Value | None, str, str | None]:
-    """For a common indicator, its actual computed from amounts (never the typed one)."""
+def in_band(grade: Grade, score: Decimal, lo: Decimal, hi: Decimal) -> bool:
+    """Whether ``score`` lies in the grade's band: [lo, hi] for 达成, [lo, hi) for the lower two."""
+    if grade is Grade.ACHIEVED:
+        return lo <= score <= hi
+    return lo <= score < hi
+
+
+_PART_OF_WHOLE = ("budget_execution_rate", "special_funds_rate", "monitoring_rate", "self_evaluation_rate",
+                  "department_evaluation_rate", "result_application_rate")
+
+
+def implausible(rate: common.Rate) -> str | None:
+    """Why a computed rate cannot be scored, or None.
+
+    A part above its whole (执行数大于预算数: 205.60%), an adjustment above 100% of the initial budget,
+    or a rate from 0/0 (不适用): the data must be checked (待核实) before any score is computed from it.
+    """
+    if rate.denominator is not None and rate.denominator == ZERO:
+        return f"{rate.name}的分母为0（{rate.formula}），不适用或数据缺失"
+    if rate.value is None:
+        return None
+    if rate.key in _PART_OF_WHOLE and rate.value > ONE:
+        return f"{rate.name}为{pct(rate.value)}（{rate.formula}），分子大于分母，数据不可信"
+    if rate.key == "budget_adjustment_rate" and abs(rate.value) > ONE:
+        return f"{rate.name}为{pct(rate.value)}（{rate.formula}），调整超过年初预算的100%，数据不可信"
+    return None
+
+
+def _common_actual(leaf: Leaf, rates: dict[str, common.Rate]) -> tuple[Value | None, str, str | None, str | None]:
+    """For a common indicator, its actual computed from amounts (never the typed one).
+
+    Returns (actual, note, key, disputed): ``disputed`` says why the amounts cannot be scored.
+    """
     key = leaf.indicator.common or common.identify(leaf.indicator.name)
     if key is None:
-        return None, "", None
+        return None, "", None, None
     rate = rates.get(key)
-    if rate is None or rate.value is None:
-        return None, "", key
+    if rate is None:
+        return None, "", key, None
+    problem = implausible(rate)
+    if problem is not None:
+        return None, "", key, problem
+    if rate.value is None:
+        return None, "", key, None
     points = rate.value * HUNDRED
     value = parse_value(f"{points}%")
     note = f"实际按公式计算为{pct(rate.value)}（{rate.formula}）"
-    return value, note, key
+    return value, note, key, None
 
 
 def _in_context(value: Value, unit: str | None, year: int | None) -> Value:
@@ -303,10 +397,10 @@ def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, commo
                year: int | None = None) -> IndicatorScore:
     """Score one indicator and explain it (``year``: the document's, for dates written without one)."""
     ind = leaf.indicator
-    base = dict(path=leaf.path, level1=leaf.level1, level2=leaf.level2, name=ind.name,
+    base: dict[str, Any] = dict(path=leaf.path, level1=leaf.level1, level2=leaf.level2, name=ind.name,
                 category=category.key if category else None, weight=ind.weight, reported=ind.score,
                 applicable=ind.applicable)
-    formula_actual, formula_note, key = _common_actual(leaf, rates)
+    formula_actual, formula_note, key, disputed = _common_actual(leaf, rates)
     base["common"] = key
     if not ind.applicable:
         return IndicatorScore(**base, computed=None, method="none", explanation="不适用，不计分（按适用指标折算）")
@@ -314,38 +408,68 @@ def score_leaf(leaf: Leaf, category: CategoryRule | None, rates: dict[str, commo
         return IndicatorScore(**base, computed=None, method="none", explanation="未设分值，不计分")
     w = ind.weight
     target = _in_context(ind.target, ind.unit, year)
+    if disputed is not None:
+        kept = f"沿用填报得分{fmt(ind.score)}" if ind.score is not None else "无填报得分"
+        return IndicatorScore(**base, computed=None, method="none", disputed=disputed,
+                              explanation=f"目标{_show(target)}：{disputed}，不计算得分，{kept}【待核实】")
+    zero = target.comparator is None and direction.is_zero_target(target)
+    if zero and target.number is None:
+        target = parse_value("0")
     actual = formula_actual or _in_context(ind.actual, ind.unit, year)
+    if zero and actual.number is None and actual.raw.strip() in _NONE_WORDS:
+        actual = parse_value("0")  # 「无」「未发生」 as the actual of a zero target (0起) is 0
     prefix = f"目标{_show(target)}，实际{_show(actual)}"
     if formula_actual is not None:
         prefix = f"目标{_show(target)}，{formula_note}"
         if ind.actual.kind is not ValueKind.EMPTY and ind.actual.raw.strip() != _show(actual):
             prefix += f"（表中填{ind.actual.raw.strip()}）"
     if target.is_quantitative and target.number is not None:
-        qty = _quantity(actual, target)
-        if qty is None:
-            reason = "未填实际完成值" if actual.kind is ValueKind.EMPTY else "实际完成值不是数值"
-            return IndicatorScore(**base, computed=None, method="none", explanation=f"{prefix}：{reason}，无法计算")
-        if not _units_agree(target, qty):
-            return IndicatorScore(**base, computed=None, method="none",
-                                  explanation=f"{prefix}：目标与实际的单位不一致，无法计算")
-        raw, formula, met, ratio, method = _score_quantitative(target, qty, w, rules)
-        raw = _deduct(raw, ratio, met, rules)
-        score = _round(raw, rules)
-        shown = formula if formula.startswith(("已达成", "实际")) else f"{formula}={fmt(score)}"
-        text = f"{prefix}{'；' + qty.note if qty.note else ''}，{shown}"
-        return IndicatorScore(**base, computed=score, method=method, explanation=text, met=met, ratio=ratio,
-                              unrounded=raw)
+        return _score_quantity(base, leaf, key, target, actual, w, rules, prefix)
     if target.kind is ValueKind.DATE:
         return _score_deadline(base, target, actual, w, prefix)
     grade = _grade_of_actual(actual)
     if grade is None and actual.kind is ValueKind.TEXT and _same_words(target, actual):
         grade = Grade.ACHIEVED  # the actual repeats the target word (完整 / 完整): achieved
     if target.kind in (ValueKind.QUALITATIVE, ValueKind.GRADE, ValueKind.TEXT, ValueKind.EMPTY) and grade is not None:
-        score, text = _score_qualitative(grade, w, ind.score, rules)
+        score, text, clamped = _score_qualitative(grade, w, ind.score, rules)
         return IndicatorScore(**base, computed=_round(score, rules), method="qualitative",
-                              explanation=f"{prefix}，{text}", met=grade is Grade.ACHIEVED)
+                              explanation=f"{prefix}，{text}", met=grade is Grade.ACHIEVED, clamped=clamped)
     reason = "未填实际完成值" if actual.kind is ValueKind.EMPTY else "无法判断完成情况"
     return IndicatorScore(**base, computed=None, method="none", explanation=f"{prefix}：{reason}，无法计算")
+
+
+_NONE_WORDS = ("无", "零", "未发生", "没有", "0")
+
+
+def _score_quantity(base: dict, leaf: Leaf, key: str | None, target: Value, actual: Value, w: Decimal,
+                    rules: RuleSet, prefix: str) -> IndicatorScore:
+    qty = _quantity(actual, target)
+    if qty is None:
+        reason = "未填实际完成值" if actual.kind is ValueKind.EMPTY else "实际完成值不是数值"
+        return IndicatorScore(**base, computed=None, method="none", explanation=f"{prefix}：{reason}，无法计算")
+    if not _units_agree(target, qty):
+        return IndicatorScore(**base, computed=None, method="none",
+                              explanation=f"{prefix}：目标与实际的单位不一致，无法计算")
+    if actual.comparator is not None:
+        ind = leaf.indicator
+        kept = f"沿用填报得分{fmt(ind.score)}" if ind.score is not None else "无填报得分"
+        disputed = f"实际完成值写作「{actual.raw.strip()}」，带比较符，不是实际达到的数值"
+        return IndicatorScore(**base, computed=None, method="none", disputed=disputed,
+                              explanation=f"{prefix}：{disputed}，不计算得分，{kept}【待核实】")
+    method = rules.method_for(leaf.indicator.name, key) if rules.indicator_methods else None
+    way = direction.resolve(leaf.indicator.name, leaf.level2, target, key, rules.quantitative.default_comparator)
+    if way is None and method is None:
+        return IndicatorScore(**base, computed=None, method="none", needs_direction=True,
+                              explanation=f"{prefix}：目标未注明≥/≤/=，无法判断指标方向，不计分，请注明指标性质")
+    comparator = way.comparator if way is not None else Comparator.GE
+    raw, formula, met, ratio, kind = _score_quantitative(target, qty, w, rules, comparator, method)
+    raw = _deduct(raw, ratio, met, rules)
+    score = _round(raw, rules)
+    shown = formula if formula.startswith(("已达成", "实际", "目标")) else f"{formula}={fmt(score)}"
+    told = f"；{way.source}" if way is not None and target.comparator is None else ""
+    text = f"{prefix}{told}{'；' + qty.note if qty.note else ''}，{shown}"
+    return IndicatorScore(**base, computed=score, method=kind, explanation=text, met=met, ratio=ratio,
+                          unrounded=raw, direction=way.source if way is not None else method.method if method else None)
 
 
 def _same_words(target: Value, actual: Value) -> bool:
@@ -384,7 +508,7 @@ def _matches(name: str, category: CategoryRule) -> bool:
     if category.source == "budget_execution":
         names += list(_BUDGET_ALIASES)
     stem = category.name.removesuffix("指标")
-    return any(n and n in name for n in names) or (stem and stem in name) or (name and name in category.name)
+    return any(n and n in name for n in names) or bool(stem and stem in name) or bool(name and name in category.name)
 
 
 def _reported_row(e: Evaluation, category: CategoryRule, taken: set[int]):
@@ -398,19 +522,23 @@ def _reported_row(e: Evaluation, category: CategoryRule, taken: set[int]):
 def _budget_category(e: Evaluation, c: CategoryRule, weight: Decimal, rate: common.Rate, rules: RuleSet,
                      row) -> CategoryScore:
     reported = row.score if row is not None and row.score is not None else e.budget.score
+    rw, rr = (row.weight, row.rate) if row is not None else (None, None)
+    problem = implausible(rate)
+    if problem is not None:
+        # 205.60% is not a performance, it is a figure to check: nothing is computed from it.
+        kept = f"沿用填报得分{fmt(reported)}" if reported is not None else "无填报得分，计0分"
+        note = f"{problem}，不计算得分，{kept}【待核实】"
+        return CategoryScore(c.key, c.name, weight, reported or ZERO, reported, e.budget.score, rw, rr, (), note,
+                             disputed=problem)
     if rate.value is None:
         note = f"无法计算预算执行率（{rate.missing}），沿用填报得分"
-        return CategoryScore(c.key, c.name, weight, reported or ZERO, reported, e.budget.score,
-                             row.weight if row else None, row.rate if row else None, (), note)
+        return CategoryScore(c.key, c.name, weight, reported or ZERO, reported, e.budget.score, rw, rr, (), note)
     capped = min(rate.value, rules.budget_execution.cap)
     score = _round(weight * capped, rules)
     note = f"执行率{pct(rate.value)}（{rate.formula}），{fmt(weight)}×{pct(capped)}={fmt(score)}"
-    if capped < rate.value:
-        note += f"（执行率超过{pct(capped)}，按{pct(capped)}计；执行数大于预算数，请核实）"
     if rate.note:
         note += f"；{rate.note}"
-    return CategoryScore(c.key, c.name, weight, score, reported, e.budget.score,
-                         row.weight if row else None, row.rate if row else None, (), note)
+    return CategoryScore(c.key, c.name, weight, score, reported, e.budget.score, rw, rr, (), note)
 
 
 def _effective_weights(rules: RuleSet, present: set[str]) -> tuple[dict[str, Decimal], list[str]]:
@@ -422,7 +550,8 @@ def _effective_weights(rules: RuleSet, present: set[str]) -> tuple[dict[str, Dec
             for target, points in c.if_absent.items():
                 weights[target] += points
             moved = "、".join(f"{rules_name(rules, t)}+{fmt(p)}" for t, p in c.if_absent.items())
-            notes.append(f"未设置{c.name}指标，其权重{fmt(c.weight)}分转入：{moved}")
+            how_sure = f"（{c.if_absent_note}）" if c.if_absent_note else ""
+            notes.append(f"未设置{c.name}指标，其权重{fmt(c.weight)}分转入：{moved}{how_sure}")
     return weights, notes
 
 
@@ -461,12 +590,22 @@ def score(evaluation: Evaluation, rules: RuleSet) -> Scorecard:
                      "、".join(f"{i.level1}/{i.name}" for i in unassigned[:5]))
     stated = _stated_total(evaluation, categories)
     explanations = _explanations(evaluation, categories, rates, rules, indicators)
+    selection = rules.selection
+    if rules.origin == "document":
+        notes = [*rules.notes, *notes]
+    if selection is not None and selection.how in ("own", "other_year"):
+        notes.insert(0, selection.message)
+    declared_only = declaration_only(evaluation, list(indicators.values()))
+    if declared_only:
+        notes.insert(0, "文件只有绩效目标申报表（无实际完成值和得分），不是自评表：总分只是得分情况表所填数字的复核，不是自评得分")
     card = Scorecard(
         ruleset=rules.id, ruleset_title=rules.title, total=total, grade=rules.grade_of(total),
         categories=tuple(categories), reported_total=evaluation.reported.total,
         reported_grade=evaluation.reported.grade, stated_total=stated,
         execution_rate=rates["budget_execution_rate"], unassigned=tuple(unassigned), notes=tuple(notes),
-        explanations=explanations,
+        explanations=explanations, basis=selection.message if selection else f"按「{rules.title}」评分",
+        own_weights=rules.origin == "document", uncertain=rules.uncertain,
+        declaration_only=declared_only,
     )
     return _with_differences(card)
 
@@ -479,7 +618,8 @@ def _explanations(e: Evaluation, categories: list[CategoryScore], rates: dict[st
     """
     found: list[Explanation] = []
     execution = rates["budget_execution_rate"]
-    if execution.value is not None and execution.value * HUNDRED < rules.budget_execution.explain_below:
+    below = rules.budget_execution.explain_below
+    if below is not None and execution.value is not None and execution.value * HUNDRED < below:
         given = e.budget.explanation or next(
             (leaves[i.path].deviation for c in categories for i in c.indicators
              if i.common == "budget_execution_rate" and leaves[i.path].deviation), None)
@@ -506,11 +646,11 @@ def _indicator_category(c: CategoryRule, weight: Decimal, items: list[IndicatorS
     reported = row.score if row is not None else None
     rw, rr = (row.weight, row.rate) if row is not None else (None, None)
     if not weighted:
-        note = "无指标明细，沿用各项指标得分情况表的得分" if reported is not None else "无指标明细，也无填报得分，计0分"
-        return CategoryScore(c.key, c.name, weight, reported or ZERO, reported, stated, rw, rr, tuple(items), note)
+        empty = "无指标明细，沿用各项指标得分情况表的得分" if reported is not None else "无指标明细，也无填报得分，计0分"
+        return CategoryScore(c.key, c.name, weight, reported or ZERO, reported, stated, rw, rr, tuple(items), empty)
     computed = sum((i.used for i in weighted), ZERO)
-    leaf_weights = sum((i.weight for i in weighted), ZERO)
-    note = None
+    leaf_weights = sum((i.weight for i in weighted if i.weight is not None), ZERO)
+    note: str | None = None
     if leaf_weights != weight:
         note = f"指标分值合计{fmt(leaf_weights)}，与类别权重{fmt(weight)}不一致"
     if computed > weight:
@@ -546,7 +686,7 @@ def _total(categories: list[CategoryScore], rules: RuleSet, rate: common.Rate) -
 
 def _stated_total(e: Evaluation, categories: list[CategoryScore]) -> Decimal | None:
     rows = [r.score for r in e.reported.categories if r.score is not None and "合计" not in r.name and "总" not in r.name]
-    if rows:
+    if rows and len(rows) >= len(categories):  # a table that covers every category (not a lone 预算执行 row)
         return sum(rows, ZERO)
     parts = [c.stated if c.stated is not None else c.reported for c in categories]
     if any(p is None for p in parts):
@@ -589,7 +729,9 @@ def to_dict(card: Scorecard) -> dict:
                 "path": i.path}
 
     return {
-        "ruleset": {"id": card.ruleset, "title": card.ruleset_title},
+        "ruleset": {"id": card.ruleset, "title": card.ruleset_title, "basis": card.basis,
+                    "own_weights": card.own_weights, "uncertain": list(card.uncertain)},
+        "declaration_only": card.declaration_only,
         "total": card.total,
         "grade": card.grade,
         "categories": [

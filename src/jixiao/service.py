@@ -1,17 +1,22 @@
-"""Service functions shared by the CLI and (later) the web app.
+"""Service functions shared by every door: the CLI, the review batch, the web editor and the API.
 
-They take file paths or documents and return values; nothing here prints.
+They take file paths or documents and return values; nothing here prints. :func:`analyse` is the one
+analysis: the document *as declared* is scored and checked, so one document gives one set of findings
+wherever it is opened; the derived document (every derived figure computed, :mod:`jixiao.derive`) is
+what the writers write and the editor shows beside the declaration, never what is checked.
 """
 
 from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from . import rulesets
 from .checks import Finding, run_checks
 from .checks.base import locate
+from .derive import Settled, settle
 from .document import Evaluation
 from .native import Loaded, Problem
 from .readers import Imported, read_file
@@ -33,14 +38,10 @@ class Scored:
 
 
 def ruleset_for(evaluation: Evaluation, ruleset: str | None = None) -> RuleSet:
-    """The rule set to use: the one asked for, else the document's, else the default for its kind/year/region."""
-    if ruleset:
-        return rulesets.load(ruleset)
-    if evaluation.ruleset:  # named by the document's data: an id, never a path
-        return rulesets.load_id(evaluation.ruleset)
-    # A document read without a year (the reader said so in an R502 finding) gets the latest rule set of its kind.
-    year = evaluation.year if evaluation.year is not None else 2100
-    return rulesets.default_for(evaluation.kind, year, evaluation.region)
+    """The rule set to use, carrying why (:attr:`RuleSet.selection`): the one asked for, else the document's
+    (an id, never a path), else the one fitting its region, kind and year, else the document's own weights
+    (:func:`jixiao.rulesets.for_document`)."""
+    return rulesets.for_document(evaluation, ruleset)
 
 
 def score_file(path: str | Path, ruleset: str | None = None) -> Scored:
@@ -70,13 +71,49 @@ class Checked:
         return self.loaded.problems
 
 
-def check_document(evaluation: Evaluation, ruleset: str | None = None,
-                   previous: Evaluation | None = None) -> tuple[RuleSet, list[Finding]]:
-    """Run the review checks on a document (``previous``: last year's, for target checks)."""
+class Analysis:
+    """One document analysed: its rule set (and why), its scorecard and findings as declared, and (computed
+    on first use) the derived document the writers write.
+
+    Attributes:
+        evaluation: the document as the unit declared it.
+        rules: the rule set, carrying :attr:`RuleSet.selection`.
+        card: the scorecard of the declared document.
+        findings: the review findings of the declared document.
+    """
+
+    def __init__(self, evaluation: Evaluation, rules: RuleSet, previous: Evaluation | None = None) -> None:
+        self.evaluation = evaluation
+        self.rules = rules
+        self.findings: list[Finding] = run_checks(evaluation, rules, previous)
+        self._previous = previous
+
+    @cached_property
+    def card(self) -> Scorecard:
+        return score(self.evaluation, self.rules)
+
+    @cached_property
+    def derived(self) -> Settled:
+        """The document with every derived figure computed from its data (:func:`jixiao.derive.settle`)."""
+        return settle(self.evaluation, self.rules)
+
+
+def analyse(evaluation: Evaluation, ruleset: str | None = None, previous: Evaluation | None = None) -> Analysis:
+    """The one analysis of a document (``previous``: last year's, for target checks).
+
+    Raises RuleSetError only when the rule set asked for is unusable or of the other kind.
+    """
     rules = ruleset_for(evaluation, ruleset)
     if rules.kind is not evaluation.kind:
         raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而文档是 {evaluation.kind.value}")
-    return rules, run_checks(evaluation, rules, previous)
+    return Analysis(evaluation, rules, previous)
+
+
+def check_document(evaluation: Evaluation, ruleset: str | None = None,
+                   previous: Evaluation | None = None) -> tuple[RuleSet, list[Finding]]:
+    """Run the review checks on a document (``previous``: last year's, for target checks): :func:`analyse`."""
+    analysis = analyse(evaluation, ruleset, previous)
+    return analysis.rules, analysis.findings
 
 
 def check_file(path: str | Path, ruleset: str | None = None, previous: Evaluation | None = None) -> Checked:

@@ -15,7 +15,7 @@ from typing import Any
 
 from .document import Evaluation
 from .numbers import HUNDRED, TEN_THOUSAND, ZERO
-from .rulesets import RuleSet, load
+from .rulesets import RuleSet, layout, load
 from .scoring import score
 
 _CENT = Decimal("0.01")
@@ -138,7 +138,7 @@ def _finish(rng: random.Random, data: dict[str, Any], rules: RuleSet, execution:
                for c in rules.categories if c.source == "indicators"]
     data["indicators"] = _tree(rng, weights, data["year"], execution, below_target)
     _fill_scores(data, rules)
-    data["narrative"] = _narrative(rng, data, [s.name for s in rules.report_sections])
+    data["narrative"] = _narrative(rng, data, [s.name for s in layout(rules)])
     return data
 
 

@@ -30,15 +30,18 @@ def test_it_analyses_without_saving(world, client_for):
     assert world.eval_a.version == 1 and world.eval_a.budget != 1209
 
 
-def test_it_saves_a_version_with_settled_figures_and_summary(world, client_for):
+def test_it_saves_a_version_as_declared_with_the_computed_summary(world, client_for):
     client = client_for(world.alice)
     doc = copy.deepcopy(world.eval_a.document)
     doc["budget"]["adjusted"] = "1209.35"
-    doc["budget"]["rate"] = "1%"  # a typed derived figure is replaced by the computed one
+    doc["budget"]["rate"] = "1%"  # the unit's figure is kept; the computed 93.07% stands beside it, with B110
     response = _post(client, f"/evaluations/{world.eval_a.pk}/save/", {"document": doc, "version": 1})
     assert response.status_code == 200 and response.json()["version"] == 2
     record = Evaluation.objects.get(pk=world.eval_a.pk)
-    assert record.document["budget"]["rate"] == "93.07%"
+    assert record.document["budget"]["rate"] == "1%"
+    analysis = response.json()["analysis"]
+    assert analysis["settled"]["budget"]["rate"] == "93.07%"
+    assert any(f["code"] == "B110" and f["field"] == "budget.rate" for f in analysis["findings"])
     assert str(record.execution_rate) == "93.07" and str(record.total) == "99.30"
     assert record.versions.count() == 2 and record.versions.first().saved_by == world.alice
     again = _post(client, f"/evaluations/{world.eval_a.pk}/save/", {"document": doc, "version": 2}).json()
@@ -163,10 +166,10 @@ def test_new_from_an_uploaded_report(world, client_for, seeds_dir):
     response = client.post("/evaluations/new/", {"start": "upload", "file": upload})
     assert response.status_code == 302
     record = Evaluation.objects.get(unit=world.unit_a, year=2021)
-    assert record.document["tasks"][4]["rate"] == "14.30%"  # settled: 1.43/10, not the typed 1.43%
+    assert record.document["tasks"][4]["rate"] == "1.43%"  # as declared (1.43/10 is 14.30%: finding B111)
     source = record.attachments.get(purpose=Attachment.SOURCE)
     assert source.name == "004.txt" and bytes(source.data) == raw
-    assert "重新计算" in Version.objects.get(evaluation=record, number=1).note
+    assert "重新计算" not in Version.objects.get(evaluation=record, number=1).note  # nothing was replaced
 
 
 @pytest.mark.parametrize("name, raw", [

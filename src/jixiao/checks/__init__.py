@@ -11,7 +11,7 @@ check is registered in :data:`CHECKS` with a stable code. Use::
 
 from __future__ import annotations
 
-from . import budget, narrative, scores, sums, targets  # noqa: F401 - registration order = documentation order
+from . import forms, budget, scores, targets, plausibility, narrative, sums  # noqa: F401, I001 - registration order = documentation order
 from .base import CHECKS, CRASH_CODE, FAMILIES, Check, Context, Finding, Hit, Severity, Where, run_checks
 from .claims import Claim, extract, extract_text
 

@@ -9,6 +9,7 @@ message (used by ``docs/checks.md``). The runner turns hits into
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import traceback
 from collections.abc import Callable, Iterable
@@ -124,8 +125,15 @@ class Finding:
     found: str | None = None
     check: str = ""
 
+    @property
+    def key(self) -> str:
+        """The finding's identity: its code, field path and values (expected, found), never its wording, so a
+        justification given for it survives a rewording of the message (:func:`finding_key`)."""
+        return finding_key(self.code, self.where.field, self.expected, self.found)
+
     def to_dict(self) -> dict:
         return {
+            "key": self.key,
             "code": self.code,
             "severity": self.severity.value,
             "message": self.message,
@@ -133,6 +141,12 @@ class Finding:
             "expected": self.expected,
             "found": self.found,
         }
+
+
+def finding_key(code: str, field: str | None, expected: str | None, found: str | None) -> str:
+    """A finding's stable identity from its code, field path and values: 12 hex digits."""
+    raw = "\x1f".join((code, field or "", expected or "", found or ""))
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -154,6 +168,7 @@ class Check:
 
 
 FAMILIES = {
+    "form": "表格与评分依据",
     "budget": "预算金额与比率",
     "score": "得分计算",
     "target": "目标与说明",
@@ -220,6 +235,12 @@ class Context:
         from .claims import extract
 
         return extract(self.evaluation)
+
+    @property
+    def against_rules(self) -> Severity | None:
+        """The severity of a difference from a rule set's computation: a warning when the rules are only
+        the document's own weights (no rule set fits), else the check's own."""
+        return Severity.WARNING if self.rules.origin == "document" else None
 
     def where(self, table: str | None, row: str | None, path: str | None) -> Where:
         source = self.evaluation.source_of(path) if path and self.evaluation.provenance else None

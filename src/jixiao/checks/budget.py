@@ -59,7 +59,7 @@ def _parts_sum(ctx: Context, whole_label: str, parts: list[tuple[str, str, Amoun
 def source_sum(ctx: Context) -> Iterator[Hit]:
     """财政资金 + 其他资金 = 预算总额，年初、全年（调整）、执行三列各自成立。
 
-    来源：部门（单位）整体支出绩效自评表“预算情况”栏的表内关系（种子 000/003/004）。
+    来源：部门（单位）整体支出绩效自评表“预算情况”栏的表内关系（种子 000/003/004）[seeds]。
     """
     s = ctx.evaluation.budget.by_source
     if s is not None:
@@ -71,7 +71,7 @@ def source_sum(ctx: Context) -> Iterator[Hit]:
 def structure_sum(ctx: Context) -> Iterator[Hit]:
     """基本支出 + 项目支出 = 预算总额，年初、全年（调整）、执行三列各自成立。
 
-    来源：部门（单位）整体支出绩效自评表“预算情况”栏的表内关系（种子 000/003/004）。
+    来源：部门（单位）整体支出绩效自评表“预算情况”栏的表内关系（种子 000/003/004）[seeds]。
     """
     s = ctx.evaluation.budget.by_structure
     if s is not None:
@@ -118,7 +118,7 @@ def tasks_vs_projects(ctx: Context) -> Iterator[Hit]:
 def task_fiscal_part(ctx: Context) -> Iterator[Hit]:
     """每项任务的“其中：财政资金”是该任务资金的一部分，不能大于它（预算和执行各自成立）。
 
-    来源：部门整体支出绩效自评表“年度主要任务”栏的表头（预算资金 / 其中：财政资金）。
+    来源：部门整体支出绩效自评表“年度主要任务”栏的表头（预算资金 / 其中：财政资金）[seeds]。
     """
     for i, t in enumerate(ctx.evaluation.tasks):
         for whole, part, label in (("budget", "budget_fiscal", "预算资金"), ("executed", "executed_fiscal", "执行数")):
@@ -171,7 +171,7 @@ def execution_rate(ctx: Context) -> Iterator[Hit]:
     """预算执行率 = 预算执行数 / 全年（调整）预算数 × 100%（规则集可改为按年初预算数）。表中填写的执行率
     （合计行及资金来源、资金结构各行）须等于由金额算出的比率；四舍五入以外的舍入给出提示。
 
-    来源：财预〔2013〕53号《预算绩效评价共性指标体系框架》“预算执行率”指标说明；规则集 budget_execution.basis。
+    来源：执行率 = 全年执行数/全年预算数（调整后）（RULES.md [V]：多种自评表注“执行率（B/A）”）；种子 000 指标说明的公式 [seeds]；规则集 budget_execution.basis。
     """
     e, basis = ctx.evaluation, ctx.rules.budget_execution.basis
     table = budget_table(e)
@@ -197,7 +197,7 @@ def execution_rate(ctx: Context) -> Iterator[Hit]:
 def task_rates(ctx: Context) -> Iterator[Hit]:
     """每项年度主要任务的预算执行率 = 执行数 / 预算资金 × 100%。
 
-    来源：部门整体支出绩效自评表“年度主要任务”栏（预算资金、执行数、执行率三列，种子 004）。
+    来源：部门整体支出绩效自评表“年度主要任务”栏（预算资金、执行数、执行率三列，种子 004）[seeds]。
     """
     for i, t in enumerate(ctx.evaluation.tasks):
         rate = common.make_rate("task", "执行率", "执行数/预算资金", t.executed, t.budget, "执行数", "预算资金")
@@ -206,16 +206,36 @@ def task_rates(ctx: Context) -> Iterator[Hit]:
 
 
 @check("B112", "budget", "预算调整率与金额一致", Severity.ERROR,
-       "预算调整率填5%，但(调整预算数-年初预算数)/年初预算数：-82.42/1207.96=-6.82%")
+       "预算调整率填5%，但调整预算数与年初预算数之差已为-82.42/1207.96=-6.82%，调整总额不会小于此")
 def adjustment_rate(ctx: Context) -> Iterator[Hit]:
-    """预算调整率 = (调整预算数 − 年初预算数 − 政策性等除外调整) / 年初预算数 × 100%。
+    """预算调整率 = 预算调整数 / 年初预算数 × 100%，预算调整数为本年度追加、追减、结构调整的资金总和（因落实国家政策、
+    发生不可抗力、上级部门或本级党委政府临时交办而产生的调整除外）：追加100、追减100即调整200。填了追加、追减、
+    结构调整数时按其总和核对；未填时只能按“调整预算数 − 年初预算数”得到调整总额的下限：所填调整率小于这一下限为错误，
+    大于时无法核对（提示）。
 
-    来源：财预〔2013〕53号共性指标“预算调整率”指标说明（因落实国家政策、发生不可抗力、上级部门或本级党委政府
-    临时交办而产生的调整除外）。
+    来源：种子 000 的指标说明（预算调整数为追加、追减或结构调整的资金总和）[seeds]；财预〔2013〕53号共性指标
+    “预算调整率” [R]。
     """
     e = ctx.evaluation
-    yield from rate_hits(ctx, e.budget.adjustment_rate, ctx.rates["budget_adjustment_rate"],
-                         ctx.where(budget_table(e), "预算调整率", "budget.adjustment_rate"), "预算调整率")
+    b = e.budget
+    rate = ctx.rates["budget_adjustment_rate"]
+    where = ctx.where(budget_table(e), "预算调整率", "budget.adjustment_rate")
+    gross = any(v is not None for v in (b.increase, b.decrease, b.restructured))
+    if gross or b.adjustment_rate is None or rate.value is None:
+        yield from rate_hits(ctx, b.adjustment_rate, rate, where, "预算调整率")
+        return
+    floor = abs(rate.value * HUNDRED)
+    stated = b.adjustment_rate
+    if compare(stated, rate.value * HUNDRED).agrees or compare(stated, floor).agrees:
+        return
+    if stated < floor:  # below the net change (or a negative rate that is not the net one): impossible
+        yield Hit(f"预算调整率填{written(b.adjustment_rate)}，但调整预算数与年初预算数之差已为{rate.numerator}/{rate.denominator}"
+                  f"={points(shown(rate.value * HUNDRED))}，调整总额（追加+追减+结构调整）不会小于此", where,
+                  f"≥{points(shown(floor))}", written(b.adjustment_rate))
+    else:
+        yield Hit(f"预算调整率填{written(b.adjustment_rate)}，调整预算数与年初预算数之差为{points(shown(rate.value * HUNDRED))}；"
+                  "所填可能是追加、追减与结构调整的总和，未填这些数额，无法核对", where,
+                  f"≥{points(shown(floor))}", written(b.adjustment_rate), Severity.INFO)
 
 
 @check("B113", "budget", "结转结余率与金额一致", Severity.ERROR,
@@ -224,7 +244,7 @@ def carryover_rate(ctx: Context) -> Iterator[Hit]:
     """结转结余率 = 结转结余总额 / 全年（调整）预算数 × 100%。未填结转结余总额时按“全年预算数 − 执行数”推算，
     此时不一致为警告（推算可能不含以前年度结转）。
 
-    来源：财预〔2013〕53号共性指标“结转结余率”指标说明。
+    来源：种子 000 指标说明（结转结余率 = 结转结余总额/预算数）[seeds]；财预〔2013〕53号共性指标框架 [R]。
     """
     e = ctx.evaluation
     yield from rate_hits(ctx, e.budget.carryover_rate, ctx.rates["carryover_rate"],
@@ -248,7 +268,7 @@ def _stated_rate(ctx: Context, part: str, row: str, label: str) -> Iterator[Hit]
 def three_public_rate(ctx: Context) -> Iterator[Hit]:
     """“三公经费”控制率 = “三公经费”实际支出数 / “三公经费”预算安排数 × 100%。
 
-    来源：财预〔2013〕53号共性指标“‘三公经费’控制率”指标说明。
+    来源：常见公式“三公经费”控制率 = 实际支出/预算安排数（RULES.md [R]）；种子中该指标目标为≤100% [seeds]。
     """
     yield from _stated_rate(ctx, "three_public", "“三公经费”", "“三公经费”控制率")
 
@@ -258,7 +278,7 @@ def three_public_rate(ctx: Context) -> Iterator[Hit]:
 def procurement_rate(ctx: Context) -> Iterator[Hit]:
     """政府采购执行率 = 实际政府采购金额 / 政府采购预算数 × 100%。
 
-    来源：财预〔2013〕53号共性指标“政府采购执行率”指标说明。
+    来源：种子 000 指标说明（政府采购执行率 = 实际政府采购金额/政府采购预算数）[seeds]。
     """
     yield from _stated_rate(ctx, "procurement", "政府采购", "政府采购执行率")
 
@@ -268,7 +288,7 @@ def procurement_rate(ctx: Context) -> Iterator[Hit]:
 def special_funds_rate(ctx: Context) -> Iterator[Hit]:
     """专项资金细化率 = 已细化到具体单位的资金数 / 部门参与分配资金总数 × 100%。
 
-    来源：财预〔2013〕53号共性指标“专项资金细化率”指标说明。
+    来源：种子 000 指标说明（专项资金细化率 = 已细化到具体单位的资金数/部门参与分配资金总数）[seeds]。
     """
     yield from _stated_rate(ctx, "special_funds", "专项资金细化", "专项资金细化率")
 
@@ -301,7 +321,7 @@ def common_indicator_actuals(ctx: Context) -> Iterator[Hit]:
     绩效监控/自评/评价完成率、评价结果应用率）的实际完成值，须等于用表中金额或项目数按公式算出的比率。
     实际值照抄目标值的情况由 T306 报告。
 
-    来源：财预〔2013〕53号共性指标的计算公式；jixiao.common。
+    来源：种子 000 指标说明中的共性指标公式 [seeds]（财预〔2013〕53号框架 [R]）；jixiao.common。
     """
     e = ctx.evaluation
     for leaf, key in ctx.common_leaves:
@@ -325,7 +345,7 @@ def executed_above_budget(ctx: Context) -> Iterator[Hit]:
     """预算执行数不能超过全年（调整）预算数（无调整数时为年初预算数）：合计行、资金来源与结构各行、各项任务。
     “三公经费”实际支出超过预算安排数、实际政府采购金额超过采购预算为警告（超支须说明）。
 
-    来源：《中华人民共和国预算法》第十三条（各级政府、各部门、各单位的支出必须以经批准的预算为依据，
+    来源：自评表的表内关系 [seeds]；《中华人民共和国预算法》第十三条 [R，条文未逐字核对]（支出以经批准的预算为依据，
     未列入预算的不得支出）；自评表的表内关系。
     """
     e = ctx.evaluation
@@ -367,7 +387,7 @@ def same_figure_twice(ctx: Context) -> Iterator[Hit]:
     共性指标的实际完成值；预算执行的分值、得分与各项指标得分情况表中“预算执行”一行；指标表一级指标的分值与
     得分情况表的权重分值。
 
-    来源：自评表与得分情况表的表间关系（种子 000/003/004）。
+    来源：自评表与得分情况表的表间关系（种子 000/003/004）[seeds]。
     """
     e = ctx.evaluation
     b = e.budget

@@ -80,7 +80,7 @@ def amounts(ctx: Context) -> Iterator[Hit]:
     """报告正文写出的金额（年初预算数、调整预算数、执行数、“三公经费”、各任务的预算与执行，万元或元）须与表格
     一致（允许正文为表格数字的舍入）；表格未填时，正文中同一金额前后须一致。
 
-    来源：自评报告与自评表须一致（财预〔2020〕10号第十二条：单位自评结果以自评表和自评报告反映）。
+    来源：自评报告与自评表须一致（两者同时公开，见 RULES.md“Publication” [V]）；同一数字不应两样 [seeds]。
     """
     e = ctx.evaluation
     untabled: dict[str, list[Claim]] = defaultdict(list)
@@ -142,7 +142,7 @@ def rates(ctx: Context) -> Iterator[Hit]:
     """报告正文写出的比率（预算执行率、各任务执行率、调整率、结转结余率、“三公经费”控制率、政府采购执行率、
     专项资金细化率、绩效监控/自评/评价完成率）须等于按表中金额或数量算出的比率；无法计算时须与表格所填一致。
 
-    来源：财预〔2013〕53号共性指标的计算公式；自评报告与自评表须一致。
+    来源：种子 000 指标说明中的共性指标公式 [seeds]；自评报告与自评表须一致。
     """
     e = ctx.evaluation
     stated = _stated_rates(ctx)
@@ -186,7 +186,7 @@ def rates(ctx: Context) -> Iterator[Hit]:
 def scores(ctx: Context) -> Iterator[Hit]:
     """报告正文写出的总分（最终得分、自评得分）与各类别得分，须与各项指标得分情况表（自评表）一致。
 
-    来源：自评报告“综合评价结论”与自评表须一致（种子 000/003/004 的“最终得分为 N 分”）。
+    来源：自评报告“综合评价结论”与自评表须一致（种子 000/003/004 的“最终得分为 N 分”）[seeds]。
     """
     e = ctx.evaluation
     rows = [r for _, r in summary_rows(ctx)]
@@ -216,7 +216,7 @@ def _grade(text: str) -> str:
 def grade(ctx: Context) -> Iterator[Hit]:
     """报告正文写出的评价等级（等级为“优”、结果为优）须与自评结果一致；表中未填等级时，与总分对应的等级一致。
 
-    来源：财预〔2020〕10号第二十八条（等级划分）；自评报告与自评表须一致。
+    来源：等级 90（含）-100 优、80（含）-90 良、60（含）-80 中、60 以下差（RULES.md [V]：财政部预算司公布的标准；[R]：10号）；自评报告与自评表须一致。
     """
     e = ctx.evaluation
     expected, basis = e.reported.grade, "自评结果"
@@ -240,7 +240,7 @@ _COUNT_FIELDS = {"projects": "部门项目总数", "monitored": "已完成绩效
 def counts(ctx: Context) -> Iterator[Hit]:
     """报告正文写出的项目数（共有项目、开展绩效监控/自评的项目、部门绩效评价项目）须与绩效管理的计数一致。
 
-    来源：财预〔2013〕53号共性指标“绩效监控完成率”等的分子分母。
+    来源：种子 000 指标说明（绩效监控完成率等的分子分母）[seeds]。
     """
     pm = ctx.evaluation.performance_management
     if pm is None:
@@ -266,7 +266,7 @@ def years(ctx: Context) -> Iterator[Hit]:
     """报告标题和正文写出的年度须为评价年度。标题年度不符、或正文中与金额/比率同句的年度不符为错误（数字可能
     抄自上年报告）；正文其他句子的年度不符为警告；比较、规划、时间段（较、以来、至、计划）和下一年度不报。
 
-    来源：自评报告按年度编报（财预〔2020〕10号第十二条），标题与正文所述年度应为评价年度。
+    来源：自评按年度进行（RULES.md：每年的自评 [R]），标题与正文所述年度应为评价年度 [seeds]。
     """
     e = ctx.evaluation
     if e.year is None:
@@ -318,7 +318,7 @@ def unit_name(ctx: Context) -> Iterator[Hit]:
     """报告标题与正文中自称的单位（“单位名称：…”、“××是……”开头的基本情况、“××绩效自评报告”）须为本自评的单位；
     名称不同多因套用其他单位的报告。
 
-    来源：自评报告以预算单位为主体编报（财预〔2020〕10号第九条）。
+    来源：单位自评由预算单位自己进行（财预〔2020〕10号第四条“单位自评” [V]）；种子报告均以单位名称署名 [seeds]。
     """
     e = ctx.evaluation
     names = [e.unit] + ([e.project.implementer, e.project.department] if e.project else [])
@@ -351,7 +351,7 @@ def required_sections(ctx: Context) -> Iterator[Hit]:
     """自评报告须具备规则集 report_sections 所列的章节（部门整体 8 章：基本情况……其他需要说明的问题；项目 7 章：
     概述……其他需要说明的问题）。没有报告正文（只有表格）时不检查。
 
-    来源：郑州市部门整体与项目自评报告的章节结构（种子 000/003/004 与 001）；规则集 report_sections。
+    来源：郑州市部门整体与项目自评报告的章节结构（种子 000/003/004 与 001）[seeds]；只核对规则集自己列出的 report_sections（全国规则未列，不核对）。
     """
     e = ctx.evaluation
     wanted = ctx.rules.report_sections

@@ -34,7 +34,7 @@ def _row_name(i: IndicatorScore) -> str:
 def score_within_weight(ctx: Context) -> Iterator[Hit]:
     """每个指标、每个类别的得分不超过其分值（权重），总分不超过100分；超额完成不加分。
 
-    来源：财预〔2020〕10号《项目支出绩效评价管理办法》附件评分规则（满分100分，各指标得分以其分值为上限）。
+    来源：超额完成不加分（RULES.md [R]）；自评满分100分（各表的“总分值100” [seeds]）。
     """
     e = ctx.evaluation
     for leaf in ctx.leaves:
@@ -63,7 +63,7 @@ def score_within_weight(ctx: Context) -> Iterator[Hit]:
 def leaves_sum_to_category(ctx: Context) -> Iterator[Hit]:
     """一个一级指标下各三级指标的得分之和，等于各项指标得分情况表中该类别的得分。
 
-    来源：自评表与各项指标得分情况表的表间关系（种子 004：投入管理各指标得分合计与得分情况表的 19 分）。
+    来源：自评表与各项指标得分情况表的表间关系（种子 004：投入管理各指标得分合计与得分情况表的 19 分）[seeds]。
     """
     for c in ctx.card.categories:
         if c.stated is None or c.reported is None or not c.indicators or c.stated == c.reported:
@@ -78,7 +78,7 @@ def leaves_sum_to_category(ctx: Context) -> Iterator[Hit]:
 def leaf_weights_sum(ctx: Context) -> Iterator[Hit]:
     """一个一级指标下各三级指标的分值之和，等于该一级指标的权重（指标表所注或各项指标得分情况表的权重分值）。
 
-    来源：财预〔2020〕10号附件《项目支出绩效评价指标体系框架》（一级指标权重由其下各指标分值构成）。
+    来源：一级指标权重由单位设置的二、三级指标分值构成（RULES.md：二、三级由单位设置 [R]）；种子表格 [seeds]。
     """
     e = ctx.evaluation
     rows = list(summary_rows(ctx))
@@ -102,7 +102,7 @@ def leaf_weights_sum(ctx: Context) -> Iterator[Hit]:
 def weights_sum_to_100(ctx: Context) -> Iterator[Hit]:
     """各项指标得分情况表中各类别的权重分值之和为100（满分100分）。
 
-    来源：财预〔2020〕10号（绩效评价一般采用百分制）；种子 000/003/004 的得分情况表（10+20+40+30）。
+    来源：一级权重合计100（RULES.md 10号权重 10+50+30+10 [V]）；种子 000/003/004 的得分情况表（10+20+40+30）[seeds]。
     """
     rows = list(summary_rows(ctx))
     weights = [r.weight for _, r in rows if r.weight is not None]
@@ -119,7 +119,7 @@ def weights_sum_to_100(ctx: Context) -> Iterator[Hit]:
 def categories_sum_to_total(ctx: Context) -> Iterator[Hit]:
     """各类别得分之和（无得分情况表时为各指标得分之和）等于自评总分。
 
-    来源：财预〔2020〕10号附件评分办法（总分为各指标得分之和）；种子 000 的得分情况表（合计 93，填 94）。
+    来源：总分为各指标得分之和（软件常见做法 [I]，与种子一致）；种子 000 的得分情况表（合计 93，填 94）[seeds]。
     """
     e = ctx.evaluation
     card = ctx.card
@@ -136,7 +136,7 @@ def categories_sum_to_total(ctx: Context) -> Iterator[Hit]:
 def score_rate(ctx: Context) -> Iterator[Hit]:
     """得分率 = 得分 / 权重分值 × 100%（四舍五入以外的舍入给出提示）。
 
-    来源：各项指标得分情况表的表头（指标、权重分值、得分、得分率；种子 000/003/004）。
+    来源：各项指标得分情况表的表头（指标、权重分值、得分、得分率；种子 000/003/004）[seeds]。
     """
     for i, row in summary_rows(ctx):
         if row.rate is None or row.score is None or not row.weight:
@@ -159,7 +159,7 @@ def score_rate(ctx: Context) -> Iterator[Hit]:
 def grade_matches_total(ctx: Context) -> Iterator[Hit]:
     """自评等级按规则集的等级区间由自评总分确定（如 90（含）-100 优、80（含）-90 良、60（含）-80 中、60 以下差）。
 
-    来源：财预〔2020〕10号第二十八条（等级划分）；规则集 grades。
+    来源：等级 90（含）-100 优、80（含）-90 良、60（含）-80 中、60 以下差（RULES.md [V]：财政部预算司公布的标准；[R]：10号）；规则集 grades。无适用规则时差异为警告。
     """
     e = ctx.evaluation
     grade, total = e.reported.grade, e.reported.total
@@ -169,7 +169,7 @@ def grade_matches_total(ctx: Context) -> Iterator[Hit]:
     if grade.strip().strip("“”\"") != expected:
         bands = "、".join(f"{g.name}≥{fmt(g.min)}" for g in ctx.rules.grades)
         yield Hit(f"自评总分{fmt(total)}分，按等级设置（{bands}）应为“{expected}”，文件填“{grade}”",
-                  ctx.where(SUMMARY_TABLE, "等级", "reported.grade"), expected, grade)
+                  ctx.where(SUMMARY_TABLE, "等级", "reported.grade"), expected, grade, ctx.against_rules)
 
 
 @check("S208", "score", "预算执行得分由执行率算出", Severity.ERROR,
@@ -177,13 +177,13 @@ def grade_matches_total(ctx: Context) -> Iterator[Hit]:
 def budget_score_from_rate(ctx: Context) -> Iterator[Hit]:
     """预算执行得分 = 分值 × min(预算执行率, 上限)，按规则集的舍入；执行率由金额算出，不用填写的执行率。
 
-    来源：规则集 budget_execution（郑州市：分值×执行率；财预〔2020〕10号：预算执行率指标按比例得分）。
+    来源：得分 = 10 × min(执行率, 1)（RULES.md [I]，与种子 001 一致 [seeds]）；规则集 budget_execution。执行率超过100%不计算（见 S220）。
     """
     card = ctx.card
     budget = next((c for c in card.categories if c.key == "budget_execution"), None)
     rate = card.execution_rate
-    if budget is None or rate.value is None or budget.reported is None:
-        return
+    if budget is None or rate.value is None or budget.reported is None or budget.disputed:
+        return  # disputed figures (205.6%) are not scored: S220 reports them
     cap = ctx.rules.budget_execution.cap
     raw = budget.weight * min(rate.value, cap)
     agreement = compare(budget.reported, raw)
@@ -192,7 +192,8 @@ def budget_score_from_rate(ctx: Context) -> Iterator[Hit]:
     capped = f"（超过{points(cap * HUNDRED)}按{points(cap * HUNDRED)}计）" if rate.value > cap else ""
     yield Hit(f"预算执行得分填{fmt(budget.reported)}，但执行率{points(shown(rate.value * HUNDRED))}（{rate.formula}）"
               f"{capped}，{fmt(budget.weight)}×{points(shown(min(rate.value, cap) * HUNDRED))}={fmt(budget.computed)}",
-              ctx.where(SUMMARY_TABLE, budget.name, "budget.score"), fmt(budget.computed), fmt(budget.reported))
+              ctx.where(SUMMARY_TABLE, budget.name, "budget.score"), fmt(budget.computed), fmt(budget.reported),
+              ctx.against_rules)
 
 
 _QUANTITATIVE = ("positive", "negative", "equal", "deadline")
@@ -204,7 +205,7 @@ def indicator_scores(ctx: Context) -> Iterator[Hit]:
     """定量指标（正向、反向、等于、时限）的填报得分，须等于按规则集公式算出的得分（在其填写精度上，任一常见
     舍入方式得出即视为一致）。定性指标的得分档见 T307。
 
-    来源：财预〔2020〕10号附件评分办法（完成值达到指标值记满分，未达到按比例计分）；规则集 quantitative。
+    来源：正向 B≥A 得满分、否则 w×B/A，反向 B≤A 得满分、否则 w×A/B（RULES.md [V]：填表说明；[R]：10号“按照完成值与指标值的比例记分”）；规则集 quantitative。无适用规则时差异为警告。
     """
     for i in ctx.card.indicators:
         if i.method not in _QUANTITATIVE or i.reported is None or i.computed is None:
@@ -213,7 +214,8 @@ def indicator_scores(ctx: Context) -> Iterator[Hit]:
         if compare(i.reported, true).agrees or i.reported == i.computed:
             continue
         yield Hit(f"{_row_name(i)} 填报得分{fmt(i.reported)}，按规则计算为{fmt(i.computed)}（{i.explanation}）",
-                  ctx.where(INDICATOR_TABLE, _row_name(i), f"{i.path}.score"), fmt(i.computed), fmt(i.reported))
+                  ctx.where(INDICATOR_TABLE, _row_name(i), f"{i.path}.score"), fmt(i.computed), fmt(i.reported),
+                  ctx.against_rules)
 
 
 @check("S210", "score", "得分的舍入方式", Severity.INFO,
@@ -222,7 +224,7 @@ def rounding_mode(ctx: Context) -> Iterator[Hit]:
     """对需要舍入的定量指标得分（按公式算出的值位数多于填写位数），判断文件采用的舍入方式（四舍五入、截断、
     进一），并与规则集的舍入设置比较；文件内前后不一致时为警告。
 
-    来源：规则集 rounding（郑州市项目自评按行截断两位，据种子 001 的 95.58 复原，见 RULES.md）。
+    来源：舍入无官方规定（RULES.md）；规则集 rounding（郑州市项目自评按行截断两位，据种子 001 的 95.58 复原 [seeds]）。
     """
     rows: list[tuple[IndicatorScore, set[str]]] = []
     for i in ctx.card.indicators:

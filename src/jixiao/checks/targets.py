@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from ..numbers import HUNDRED, fmt, pct
-from ..scoring import _band, _grade_of_actual, _in_context
+from ..scoring import _band, _grade_of_actual, _in_context, in_band
 from ..values import Comparator, ValueKind
 from .base import Context, Hit, Severity, Where, check, points
 from .budget import INDICATOR_TABLE, TASK_TABLE, budget_table, repeats_target
@@ -38,7 +38,7 @@ def _explained(text: str | None) -> bool:
 def unmet_without_reason(ctx: Context) -> Iterator[Hit]:
     """未达到目标值的指标（按规则判定未达成，或填报得分低于分值）须在“偏差原因分析及改进措施”栏说明原因。
 
-    来源：财预〔2020〕10号附件《项目支出绩效自评表》填表说明（未完成原因分析）；郑州市自评表“偏差原因分析”列。
+    来源：未完成或大幅超额的目标须分析原因并提出改进措施（RULES.md [R]）；表中“偏差原因分析及改进措施”一栏 [V]。
     """
     paths = {leaf.path: leaf for leaf in ctx.leaves}
     for i in ctx.card.indicators:
@@ -60,7 +60,7 @@ def over_achievement(ctx: Context) -> Iterator[Hit]:
     """正向指标实际值达到目标值的规则集 over_achievement.explain_ratio 倍（通常 120%）及以上，须说明超额原因
     （目标是否定得偏低）；超额不加分。
 
-    来源：财预〔2020〕10号附件填表说明（超额完成须说明原因，目标设置偏低的按偏离度适度调减分值）；规则集 over_achievement。
+    来源：超额不加分，目标偏低的“按照偏离度适度调减分值”（RULES.md [R]）；120% 提示复核为软件常见做法 [I]；规则集 over_achievement。只对正向指标。
     """
     limit = ctx.rules.over_achievement.explain_ratio
     paths = {leaf.path: leaf for leaf in ctx.leaves}
@@ -92,12 +92,12 @@ def low_execution(ctx: Context) -> Iterator[Hit]:
     """预算执行率低于规则集 budget_execution.explain_below（通常 70%）时，表中（偏差原因栏或预算说明）与报告的
     “问题和改进措施”一节都须说明原因与改进措施。
 
-    来源：郑州市项目绩效自评表附注（预算执行率低于70%须说明原因）；规则集 budget_execution.explain_below。
+    来源：种子 001 的自评表附注（预算执行率低于70%须说明原因）[seeds]；四川要求低于90%说明 [V]；规则集 budget_execution.explain_below（全国规则未规定门槛，不检查）。
     """
     e = ctx.evaluation
     rate = ctx.rates["budget_execution_rate"]
     limit = ctx.rules.budget_execution.explain_below
-    if rate.value is None or rate.value * HUNDRED >= limit:
+    if limit is None or rate.value is None or rate.value * HUNDRED >= limit:
         return
     shown_rate = points(shown(rate.value * HUNDRED))
     in_table = _explained(e.budget.explanation) or any(
@@ -121,7 +121,7 @@ def large_adjustment(ctx: Context) -> Iterator[Hit]:
     """预算调整率的绝对值超过规则集 adjustment_explain_above（通常 30%）时须说明调整原因（表中预算说明，或报告正文
     中谈及调整原因）。
 
-    来源：财预〔2013〕53号“预算调整率”指标说明；规则集 adjustment_explain_above。
+    来源：部分软件要求调整超过30%说明原因（RULES.md [I]）；规则集 adjustment_explain_above。
     """
     e = ctx.evaluation
     rate = ctx.rates["budget_adjustment_rate"]
@@ -141,7 +141,7 @@ def large_adjustment(ctx: Context) -> Iterator[Hit]:
 def done_without_money(ctx: Context) -> Iterator[Hit]:
     """年度主要任务标为“完成”而执行数为 0（预算大于 0）时，完成情况与资金相矛盾，须核实或说明。
 
-    来源：部门整体支出绩效自评表“年度主要任务”栏（任务完成情况与预算执行同列，种子 004 的任务 4、任务 7）。
+    来源：部门整体支出绩效自评表“年度主要任务”栏（任务完成情况与预算执行同列，种子 004 的任务 4、任务 7）[seeds]。
     """
     for i, t in enumerate(ctx.evaluation.tasks):
         status = (t.status or "").strip()
@@ -159,7 +159,7 @@ def copied_target(ctx: Context) -> Iterator[Hit]:
     """实际完成值只是重复目标值（目标≥90%、实际90%或“≥90%”），而按金额或数量算出的实际值不同：数值不同为错误，
     照抄带比较符的目标文字（未填实际数值）为警告。
 
-    来源：财预〔2020〕10号附件填表说明（实际完成值填写实际达到的数值）；jixiao.common 的共性指标公式。
+    来源：实际完成值一栏填实际达到的数值（自评表栏目 [V]）；种子 000 指标说明的共性指标公式 [seeds]；jixiao.common。
     """
     e = ctx.evaluation
     for leaf, key in ctx.common_leaves:
@@ -184,12 +184,12 @@ def copied_target(ctx: Context) -> Iterator[Hit]:
 
 
 @check("T307", "target", "定性指标得分在其等级档内", Severity.WARNING,
-       "投入管理/预算和财务管理/管理制度健全性 实际“健全”属达成档（80%–100%，1.6–2分），填报得分1")
+       "投入管理/预算和财务管理/管理制度健全性 实际“健全”属达成档（80%–100%，1.6–2分），填报得分1，按档界1.6计")
 def qualitative_band(ctx: Context) -> Iterator[Hit]:
-    """定性指标按实际完成情况分三档（达成 80%–100%、部分达成 60%–80%、未达成 0%–60% 的分值），填报得分须落在
-    实际完成情况所属档内。
+    """定性指标按实际完成情况分三档：达成 [80%, 100%]、部分达成 [60%, 80%)、未达成 [0, 60%) 的分值；填报得分须落在
+    实际完成情况所属档内。档外的得分按最近的档界计（不会抬到满分：「合理」填1/2分按1.6分计，不是2分），并在此提示。
 
-    来源：财预〔2020〕10号附件填表说明（定性指标三档计分）；规则集 qualitative。
+    来源：RULES.md 定性指标三档 [R]（档内得分由评价人判断，软件只核对档）；规则集 qualitative。
     """
     names = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
     for leaf in ctx.leaves:
@@ -201,10 +201,13 @@ def qualitative_band(ctx: Context) -> Iterator[Hit]:
             continue
         band = _band(grade, ctx.rules)
         lo, hi = ind.weight * band.min / HUNDRED, ind.weight * band.max / HUNDRED
-        if lo <= ind.score <= hi:
+        if in_band(grade, ind.score, lo, hi):
             continue
+        bound = lo if ind.score < lo else hi
+        closing = "]" if grade.value == "achieved" else ")"
         yield Hit(f"{_row(leaf)} 实际“{ind.actual.raw}”属{names[grade.value]}档"
-                  f"（{fmt(band.min)}%–{fmt(band.max)}%，{fmt(lo)}–{fmt(hi)}分），填报得分{fmt(ind.score)}",
+                  f"（[{fmt(band.min)}%, {fmt(band.max)}%{closing}，{fmt(lo)}–{fmt(hi)}分），填报得分{fmt(ind.score)}，"
+                  f"按档界{fmt(bound)}计",
                   ctx.where(INDICATOR_TABLE, _row(leaf), f"{leaf.path}.score"), f"{fmt(lo)}–{fmt(hi)}", fmt(ind.score))
 
 
@@ -214,8 +217,8 @@ def all_perfect(ctx: Context) -> Iterator[Hit]:
     """全部（至少 5 个）有分值的指标都得满分、实际完成值又全部与目标值相同时，目标与自评可能流于形式，须复核
     目标是否有挑战性、实际值是否如实填写。
 
-    来源：财预〔2020〕10号第十六条（绩效指标应细化、量化，具有挑战性）；郑州市自评工作通知对“目标设置偏低、
-    自评结果普遍偏高”的提示。
+    来源：目标设置偏低时“按照偏离度适度调减分值”（RULES.md [R]）；全部满分且照抄目标为审核中的常见疑点 [I]；
+    未见成文规定，故为警告。
     """
     e = ctx.evaluation
     leaves = [leaf for leaf in ctx.leaves if leaf.indicator.weight is not None and leaf.indicator.applicable]
@@ -236,7 +239,8 @@ def _key(name: str) -> str:
 def below_last_year(ctx: Context) -> Iterator[Hit]:
     """给出上年自评时：同名指标本年的目标不应低于上年已实现的实际值（正向指标），反向指标的目标不应宽于上年实际。
 
-    来源：财预〔2020〕10号第十六条（绩效指标值应参考历史标准，不得低于上年实际）；财预〔2013〕53号“目标设置”。
+    来源：目标设置偏低的“按照偏离度适度调减分值”（RULES.md [R]）；以上年实际为参照是审核常见做法 [I]。10号中
+    未读到“不得低于上年实际”的原文，故只作警告。
     """
     e, prev = ctx.evaluation, ctx.previous
     if prev is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..document import Evaluation
 from ..rulesets import RuleSet
 from .report import Composed, compose
-from .settle import Settled, settle
+from ..derive import Settled, settle
 
 
 def __getattr__(name: str):  # noqa: ANN202 - lazy: the PDF module is only needed for its errors and PDF output

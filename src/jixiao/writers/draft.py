@@ -1,6 +1,6 @@
 """Paragraphs drafted from the data, one function per kind of content.
 
-Each drafter takes the settled document (:mod:`jixiao.writers.settle`), its
+Each drafter takes the settled document (:mod:`jixiao.derive`), its
 scorecard and rule set, and returns report blocks in plain, fixed wording: the
 same data always gives the same text, and a sentence is written only when the
 data holds its figures. Where the data has nothing to say (how the unit
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..document import Evaluation, Kind
-from ..rulesets import RuleSet
+from ..rulesets import RuleSet, layout
 from ..scoring import IndicatorScore, Scorecard
 from .model import Block, Heading, Paragraph
 from .text import money, number, percent
@@ -213,11 +213,11 @@ def indicators(c: Context) -> list[Block]:
 
 
 def _roles_of(c: Context, role: str) -> tuple[str, ...]:
-    return next((s.draft for s in c.rules.report_sections if role in s.draft), ())
+    return next((s.draft for s in layout(c.rules) if role in s.draft), ())
 
 
 def _rate(score: Decimal, weight: Decimal) -> Decimal:
-    from .settle import shown_rate
+    from ..derive import shown_rate
 
     return shown_rate(score / weight)
 
@@ -299,7 +299,7 @@ def _problem_items(c: Context) -> list[str]:
     explained = {"budget_execution_rate"} if any(item.where == "预算执行率" for item in card.explanations) else set()
     threshold = rules.budget_execution.explain_below
     for t in e.tasks:
-        if t.rate is not None and t.rate < threshold and t.budget:
+        if threshold is not None and t.rate is not None and t.rate < threshold and t.budget:
             out.append(f"{t.name.rstrip('：:')}{('（' + t.content + '）') if t.content else ''}预算执行率为"
                        f"{percent(t.rate)}，低于{number(threshold)}%。")
     for i in card.indicators:

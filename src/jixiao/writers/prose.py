@@ -60,7 +60,7 @@ def replacement(claim: Claim, truth: Decimal | str | int) -> str:
         return money(value) if "." in claim.written else number(value) if value == value.to_integral_value() \
             else money(value)
     if claim.kind == "rate":
-        from .settle import shown_rate
+        from ..derive import shown_rate
 
         return number(shown_rate(value / 100))
     return number(value)

@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass
 
 from ..document import Evaluation, Kind, Section
-from ..rulesets import ReportSection, RuleSet
+from ..rulesets import ReportSection, RuleSet, layout
 from . import draft
 from .model import Annex, Block, Figure, Heading, Paragraph, Report, TableBlock
 from .prose import Correction, reconcile
-from .settle import Change, Settled, settle
+from ..derive import Change, Settled, settle
 
 _NOISE = re.compile(r"[\s、，,（）()“”\"：:。]")
 
@@ -83,7 +83,7 @@ def _plan(e: Evaluation, rules: RuleSet) -> list[tuple[ReportSection | None, Sec
     own = list(e.narrative)
     used: set[int] = set()
     plan: list[tuple[ReportSection | None, Section | None]] = []
-    for wanted in rules.report_sections:
+    for wanted in layout(rules):
         match = next((i for i, s in enumerate(own) if i not in used and _matches(s, wanted)), None)
         if match is not None:
             used.add(match)

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from ..document import Amounts, Evaluation, Kind
+from ..scoring import declaration_only
 from ..rulesets import RuleSet
 from .model import Cell, Span, Table
 
@@ -195,7 +196,7 @@ def _department(e: Evaluation, rules: RuleSet) -> Table:
                              "未完成原因分析")))
     scores = _indicator_rows(g, e, True, 6)
     _total_cells(g, e, rules, (top, 7), (top + 1, 7), [budget_score, *scores])
-    return g.table("self_evaluation", "部门整体绩效自评表", f"（{e.year}年度）", "单位：万元", (header, header),
+    return g.table("self_evaluation", "部门整体绩效自评表", form_note(e), "单位：万元", (header, header),
                    (8, 9, 12, 8, 7, 8, 8, 7, 10))
 
 
@@ -232,7 +233,7 @@ def _project(e: Evaluation, rules: RuleSet) -> Table:
                              "偏差原因分析及改进措施")))
     scores = _indicator_rows(g, e, False, 5)
     _total_cells(g, e, rules, (total_row, 4), (total_row, 7), [budget_score, *scores])
-    return g.table("self_evaluation", "项目绩效自评表", f"（{e.year}年度）", None, (header, header),
+    return g.table("self_evaluation", "项目绩效自评表", form_note(e), None, (header, header),
                    (8, 9, 12, 9, 9, 6, 6, 12))
 
 
@@ -249,6 +250,22 @@ def _total_cells(g: _Grid, e: Evaluation, rules: RuleSet, total_at: tuple[int, i
             and rules.grade_of(total) == e.reported.grade:
         r, c = grade_at
         g.rows[r][c] = Cell(e.reported.grade, formula=_grade_formula(_ref(*total_at), rules), field="reported.grade")
+
+
+def form_title(e: Evaluation, title: str) -> str:
+    """A title for the whole output: a document holding only the 绩效目标申报表 (no actual values, no scores)
+    is never titled 自评表 (seeds 000 and 003)."""
+    if declaration_only(e):
+        return title.replace("自评表", "目标申报表（未附自评表）")
+    return title
+
+
+def form_note(e: Evaluation) -> str:
+    """The line under the form's title: the year, and for a 申报表 alone that it is not a self-evaluation."""
+    year = f"（{e.year}年度）" if e.year else ""
+    if declaration_only(e):
+        return f"{year}  注：文件只有绩效目标申报表，未附自评表；实际完成值与得分空缺，所注得分无指标可依"
+    return year
 
 
 def self_evaluation(e: Evaluation, rules: RuleSet) -> Table:
@@ -333,7 +350,7 @@ def categories(e: Evaluation) -> Table | None:
     last = r - 1
     rate = None
     if weight and score is not None:
-        from .settle import shown_rate
+        from ..derive import shown_rate
 
         rate = shown_rate(score / weight)
     g.row(_l("合计"), Cell(weight, "number", formula=f"=SUM({_ref(1, 1)}:{_ref(last, 1)})"),

@@ -217,7 +217,7 @@ def write_tables(e: Evaluation, rules: RuleSet) -> bytes:
         sheets.append(("补充数据", extra))
     sheets.append(("目标申报表", tables.targets(e)))
     name = e.project.name if e.project else e.unit
-    return _book(sheets, f"{e.year}年度{name}绩效自评表")
+    return _book(sheets, f"{e.year}年度{name}{tables.form_title(e, '绩效自评表')}")
 
 
 def template(kind: Kind, rules: RuleSet) -> bytes:

@@ -214,7 +214,7 @@ def _unit_for_create(request: HttpRequest, unit_id: int | None):  # noqa: ANN202
 def _store(request: HttpRequest, unit, analysis: editing.Analysis, note: str,  # noqa: ANN001
            source: tuple[str, bytes, str] | None = None) -> Evaluation:
     """Create from an analysed document; a second evaluation of the same unit/project and year is 409."""
-    doc = editing.document_json(analysis.settled)
+    doc = editing.document_json(analysis.evaluation)  # as declared (services.create stores the declaration)
     try:
         record, _ = services.create(unit, doc, request.user, note, source=source)
     except ServiceError as exc:

@@ -169,13 +169,21 @@ class Comment(models.Model):
 
 
 class Justification(models.Model):
-    """The written justification a submitter gives for an ``error`` finding left in the submission."""
+    """The written justification a submitter gives for an ``error`` finding left in the submission.
+
+    ``key`` is the finding's identity (:attr:`jixiao.checks.Finding.key`: code, field path and values, never
+    the wording), so a justification follows its finding when a check's message is reworded.
+    """
 
     transition = models.ForeignKey(Transition, on_delete=models.CASCADE, related_name="justifications")
     code = models.CharField("代码", max_length=8)
     field = models.CharField("字段", max_length=200, blank=True)
     message = models.TextField("问题")
     text = models.TextField("说明")
+    key = models.CharField("问题标识", max_length=12, blank=True, db_index=True,
+                           help_text="代码、字段与数值（应为/实为）的摘要，不含措辞：措辞修改后说明仍对应同一问题")
+    expected = models.TextField("应为", blank=True)
+    found = models.TextField("实为", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "问题说明"

@@ -16,6 +16,7 @@ from jixiao import editing
 from jixiao.document import Kind as DocKind
 from jixiao.editing import Analysis, FieldChange
 from jixiao.native import Problem
+from jixiao.checks.base import finding_key
 from jixiao.readers import read_bytes
 
 from ..orgs.models import Project, Unit
@@ -122,22 +123,20 @@ def _title(unit: Unit, project: Project | None, analysis: Analysis) -> str:
 
 def create(unit: Unit, data: dict[str, Any], user: Any, note: str, project: Project | None = None,
            source: tuple[str, bytes, str] | None = None) -> tuple[Evaluation, Analysis]:
-    """Store a new evaluation of ``unit`` from document data (settled first), as version 1.
+    """Store a new evaluation of ``unit`` from document data, as declared, as version 1.
 
-    ``source`` (name, bytes, content type) keeps the file it was imported from. The figures the
-    settling recomputed are listed in the version's note.
+    ``source`` (name, bytes, content type) keeps the file it was imported from. Derived figures that differ
+    from the declared ones are shown by the analysis (beside the declaration), never written into it.
     Raises Invalid when the data does not validate, Exists when the unit already has this evaluation.
     """
     analysis = editing.analyse(data)
     if not analysis.ok:
         raise Invalid("；".join(f"{p['label'] or p['path']}：{p['message']}"
                                     for p in analysis.to_json()["problems"]) or "文档无效")
-    e = analysis.settled
+    e = analysis.evaluation  # the unit's declaration is stored as declared; derived figures are shown beside it
     if e.kind is DocKind.PROJECT and project is None:
         project, _ = Project.objects.get_or_create(unit=unit, name=e.project.name[:200])
-    doc = editing.document_json(e)
-    if analysis.changes:
-        note = f"{note}；重新计算：" + "；".join(str(c) for c in analysis.changes)
+    doc = editing.document_json(e)  # nothing is replaced, so the note lists no recomputed figures
     try:
         with transaction.atomic():
             record = Evaluation.objects.create(
@@ -178,7 +177,7 @@ def save(record_id: int, data: Any, base_version: int, user: Any, note: str = ""
     analysis = editing.analyse(data)
     if not analysis.ok:
         return Saved("invalid", analysis=analysis, message="文档有不能保存的错误，请按提示修改")
-    doc = editing.document_json(analysis.settled)
+    doc = editing.document_json(analysis.evaluation)  # as declared: what every door checks
     current = Evaluation.objects.only("version", "document", "status", "updated_at").get(pk=record_id)
     if current.version == base_version and current.document == doc:
         return Saved("unchanged", current, analysis)
@@ -219,9 +218,16 @@ def follow_rows(record_id: int, doc: dict[str, Any]) -> None:
 
 
 def error_key(finding: dict[str, Any]) -> str:
-    """A stable key of an ``error`` finding, for its justification."""
-    raw = f"{finding['code']}|{finding.get('field') or ''}|{finding['message']}"
-    return hashlib.sha1(raw.encode()).hexdigest()[:12]
+    """The identity of an ``error`` finding, for its justification: code, field path and values, never the
+    wording (:func:`jixiao.checks.base.finding_key`)."""
+    return finding.get("key") or finding_key(finding["code"], finding.get("field"), finding.get("expected"),
+                                             finding.get("found"))
+
+
+def previous_justifications(record: Evaluation) -> dict[str, str]:
+    """The latest written justification of each finding (by its key) over the record's submissions."""
+    rows = Justification.objects.filter(transition__evaluation=record).exclude(key="").order_by("pk")
+    return {j.key: j.text for j in rows.only("key", "text")}
 
 
 def errors_of(record: Evaluation) -> list[dict[str, Any]]:
@@ -264,7 +270,8 @@ def submit(record: Evaluation, user: Any, version: int, reason: str, justificati
                   submitted_version=version, previous_submitted_version=F("submitted_version"))
         Justification.objects.bulk_create(
             Justification(transition=t, code=f["code"], field=f.get("field") or "", message=f["message"],
-                          text=justifications[f["key"]].strip()) for f in errors)
+                          text=justifications[f["key"]].strip(), key=f["key"], expected=f.get("expected") or "",
+                          found=f.get("found") or "") for f in errors)
     return t
 
 

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from ... import access
 from ...access import Action
 from ..models import HEAVY, Evaluation
-from ..services import ServiceError, approve as approve_record, errors_of, reopen as reopen_record
+from ..services import ServiceError, approve as approve_record, errors_of, previous_justifications
+from ..services import reopen as reopen_record
 from ..services import return_for_revision, submit as submit_record
 from .common import post_only_page
 from .pages import editor_context
@@ -25,6 +26,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     record = access.evaluation_for(request, pk, Action.SUBMIT, load=("document",))
     errors = errors_of(record)
     problem = ""
+    earlier = previous_justifications(record)  # by the finding's identity: survives a reworded message
+    for f in errors:
+        f["given"] = earlier.get(f["key"], "")
     if request.method == "POST":
         given = {f["key"]: request.POST.get(f"justify-{f['key']}", "") for f in errors}
         try:

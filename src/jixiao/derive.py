@@ -1,4 +1,4 @@
-"""The document as it will be written: every derived figure taken from the data.
+"""Derived figures (core, beside scoring): the document with every derived figure taken from the data.
 
 A unit types amounts, counts, targets and actual values; everything derived from
 them (执行率, the common indicators' actual values, scores, subtotals, the total,
@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .. import common
-from ..checks.tolerance import compare, same_figure
-from ..document import Amounts, Evaluation, _percent
-from ..numbers import HUNDRED
-from ..rulesets import RuleSet
-from ..scoring import Scorecard, score
-from ..values import parse_value
-from .text import as_written, money, number, percent
+from . import common
+from .document import Amounts, Evaluation, _percent
+from .figures import as_written, money, number, percent
+from .numbers import HUNDRED
+from .rulesets import RuleSet
+from .scoring import Scorecard, score
+from .tolerance import compare, same_figure
+from .values import parse_value
 
 _CENT = Decimal("0.01")
 
@@ -128,10 +128,13 @@ _LINE_NAMES = {"fiscal": "财政性资金", "other": "其他资金", "basic": "�
 def _budget_rates(s: _Settler, e: Evaluation) -> None:
     """结转结余率 and 预算调整率 where the document states them (they have no cell of their own otherwise)."""
     b = s.data["budget"]
+    gross = any(getattr(e.budget, k) is not None for k in ("increase", "decrease", "restructured"))
     for key, rate in (("carryover_rate", common.carryover_rate(e)), ("adjustment_rate", common.budget_adjustment_rate(e))):
         stated = _percent(b.get(key))
         if stated is None or rate.value is None or compare(stated, rate.value * HUNDRED).agrees:
             continue
+        if key == "adjustment_rate" and not gross and abs(stated) >= abs(rate.value * HUNDRED):
+            continue  # the net change is only a lower bound of the gross rate: a larger stated rate may be right
         s.set(b, key, f"budget.{key}", rate.name, shown_rate(rate.value), f"按金额计算 {rate.formula}", percent)
 
 
