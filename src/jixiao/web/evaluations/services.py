@@ -93,7 +93,8 @@ def import_report(unit: Unit, name: str, raw: bytes, content_type: str, user: An
         data["unit"] = unit.name
         asked.append(f"文件中没有写明单位名称，已按本单位「{unit.name}」导入")
     record, analysis = create(unit, data, user, note or f"导入自文件「{name}」", source=(name, raw, content_type))
-    notes = [f"已从「{name}」导入；按数据重新计算了{len(analysis.changes)}个数字（见“版本历史”）", *asked]
+    differ = f"；{len(analysis.changes)}个派生数字与按数据复核的不同，保留填报值，复核值见审核发现" if analysis.changes else ""
+    notes = [f"已从「{name}」导入{differ}", *asked]
     if report.evaluation.unit and report.evaluation.unit != unit.name:
         notes.append(f"文件中的单位名称为「{report.evaluation.unit}」，与本单位「{unit.name}」不同，请核对")
     notes += [f"导入提示：{f.message}" for f in report.findings[:10] if f.where.field not in ("year", "unit")]

@@ -313,7 +313,7 @@ class Importer:
             except ServiceError as exc:
                 return Outcome(False, f"「{item.name}」：{exc}")
             text = (f"已导入为 {unit.name} {record.year}年度{record.get_kind_display()}自评「{record.title}」"
-                    + (f"；按数据重新计算了 {len(analysis.changes)} 个数字" if analysis.changes else ""))
+                    + (f"；{len(analysis.changes)} 个派生数字与复核的不同（保留填报值）" if analysis.changes else ""))
             return Outcome(True, "；".join([text, *notes]), record.pk)
 
         return Outcome(True, commit=commit)
