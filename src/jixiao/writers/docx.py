@@ -306,6 +306,10 @@ def _para(document, text: str = "", style: str | None = None):  # noqa: ANN001, 
 
 
 
+RULESET_KEY = "jixiao-ruleset"
+"""docx core property ``keywords`` = ``jixiao-ruleset=<id>``; xlsx defined name ``JIXIAO_RULESET`` = ``"<id>"``."""
+
+
 def render(report: Report) -> bytes:
     """The report as .docx bytes."""
     from docx import Document
@@ -315,6 +319,9 @@ def render(report: Report) -> bytes:
     document = Document(io.BytesIO(_base()))
     props = document.core_properties
     props.title, props.author, props.comments = report.title, report.unit, "由 Jixiao 依据自评数据生成"
+    if report.ruleset is not None:  # the rule set travels with the file, not inside a form
+        props.keywords = f"{RULESET_KEY}={report.ruleset[0]}"
+        props.category = report.ruleset[1]
     title = _para(document, report.title, "Title")
     title.paragraph_format.line_spacing = Pt(36)
     _para(document, report.unit, "Subtitle")

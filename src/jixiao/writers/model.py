@@ -172,3 +172,5 @@ class Report:
     unit: str
     blocks: tuple[Block, ...]
     notes: tuple[str, ...] = field(default=())
+    ruleset: tuple[str, str] | None = None
+    """(id, title) of the rule set the scores follow, written to the file's properties."""

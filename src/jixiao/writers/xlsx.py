@@ -188,7 +188,7 @@ def _validation(ws, table: Table) -> None:  # noqa: ANN001
     ws.add_data_validation(dv)
 
 
-def _book(tables: list[tuple[str, Table]], title: str) -> bytes:
+def _book(tables: list[tuple[str, Table]], title: str, rules: RuleSet | None = None) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -199,13 +199,20 @@ def _book(tables: list[tuple[str, Table]], title: str) -> bytes:
         _validation(ws, table)
     book.properties.title = title
     book.properties.creator = "Jixiao"
+    if rules is not None:  # the rule set travels with the file, not inside a form
+        from openpyxl.workbook.defined_name import DefinedName
+
+        book.defined_names["JIXIAO_RULESET"] = DefinedName("JIXIAO_RULESET", attr_text=f'"{rules.id}"')
+        book.properties.keywords = f"jixiao-ruleset={rules.id}"
+        book.properties.category = rules.title
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def write_tables(e: Evaluation, rules: RuleSet) -> bytes:
-    """The settled document's 自评表, 各项指标得分情况表 and 绩效目标申报表 as .xlsx bytes."""
+def write_tables(e: Evaluation, rules: RuleSet, review: Table | None = None) -> bytes:
+    """The document's 自评表, 各项指标得分情况表, 补充数据 and 绩效目标申报表 as .xlsx bytes, and the
+    自评复核情况表 (``review``) on a sheet of its own."""
     from . import tables
 
     sheets = [("自评表", tables.self_evaluation(e, rules))]
@@ -216,13 +223,16 @@ def write_tables(e: Evaluation, rules: RuleSet) -> bytes:
     if extra is not None:
         sheets.append(("补充数据", extra))
     sheets.append(("目标申报表", tables.targets(e)))
+    if review is not None:
+        sheets.append(("复核情况", review))
     name = e.project.name if e.project else e.unit
-    return _book(sheets, f"{e.year}年度{name}绩效自评表")
+    year = f"{e.year}年度" if e.year else ""
+    return _book(sheets, f"{year}{name or ''}绩效自评表", rules)
 
 
-def template(kind: Kind, rules: RuleSet) -> bytes:
+def template(kind: Kind, rules: RuleSet, year: int | None = None) -> bytes:
     """Blank forms of ``kind`` under ``rules``: the categories and weights filled, everything else to type."""
     from . import tables
 
-    form, extra, goals = tables.blank(kind, rules)
-    return _book([("自评表", form), ("补充数据", extra), ("目标申报表", goals)], f"{form.title}（空白）")
+    form, extra, goals = tables.blank(kind, rules, year)
+    return _book([("自评表", form), ("补充数据", extra), ("目标申报表", goals)], f"{form.title}（空白）", rules)
