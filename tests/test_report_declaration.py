@@ -72,7 +72,7 @@ def test_seed_004_keeps_98_and_you_with_the_review_beside_it(seeds_dir):
     assert "98分" in text and "100分" not in text.replace("100分为优", "")  # the grade bands aside
     review = _row(tables, "复核内容")
     assert review == ["复核内容", "单位填报", "复核", "说明"]
-    assert _row(tables, "总分")[:3] == ["总分", "98", "100"]
+    assert _row(tables, "复核得分")[:3] == ["复核得分", "98", "100"]
     assert _row(tables, "预算执行得分")[:3] == ["预算执行得分", "9", "10"]
     blocking = [d for d in written.composed.disputes if d.blocking]
     assert any(d.stated == "1209.35万元" and d.reviewed == "1125.54万元" for d in blocking)

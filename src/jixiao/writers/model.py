@@ -86,6 +86,8 @@ class Table:
         header: (first, last) rows to repeat at the top of every printed page
             (the indicator header), or None.
         widths: relative column widths (characters).
+        landscape: printed on a landscape page (a wide official form).
+        signature: the line under the form (填表人：…联系电话：…（盖章）), or None.
     """
 
     key: str
@@ -96,6 +98,8 @@ class Table:
     spans: tuple[Span, ...] = ()
     header: tuple[int, int] | None = None
     widths: tuple[int, ...] = ()
+    landscape: bool = False
+    signature: str | None = None
 
     @property
     def width(self) -> int:

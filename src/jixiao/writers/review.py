@@ -25,10 +25,10 @@ def review_rows(kept: Kept, disputes: tuple[Dispute, ...]) -> list[tuple[str, st
     e, card = kept.evaluation, kept.settled.card
     rows: list[tuple[str, str, str, str]] = []
     declared = e.reported.total
-    rows.append(("总分", number(declared) if declared is not None else "（未填）", number(card.total),
+    rows.append(("复核得分", number(declared) if declared is not None else "（未填）", number(card.total),
                  "按评分规则对各项指标重新计分" + ("，与自评一致" if declared == card.total else "")))
     if e.reported.grade or card.grade:
-        rows.append(("等级", e.reported.grade or "（未填）", card.grade,
+        rows.append(("复核等级", e.reported.grade or "（未填）", card.grade,
                      "与自评一致" if e.reported.grade == card.grade else "按复核总分定级"))
     seen = set()
     for d in disputes:

@@ -265,7 +265,7 @@ def _project(e: Evaluation, rules: RuleSet) -> Table:
     scores = _indicator_rows(g, e, False, 5)
     _total_cells(g, e, rules, (total_row, 4), (total_row, 7), [budget_score, *scores])
     return g.table("self_evaluation", "项目绩效自评表", _year(e), None, (header, header),
-                   (8, 9, 12, 9, 9, 6, 6, 12))
+                   (12, 9, 12, 9, 9, 6, 6, 12))
 
 
 def _total_cells(g: _Grid, e: Evaluation, rules: RuleSet, total_at: tuple[int, int],
@@ -283,9 +283,96 @@ def _total_cells(g: _Grid, e: Evaluation, rules: RuleSet, total_at: tuple[int, i
         g.rows[r][c] = Cell(e.reported.grade, formula=_grade_formula(_ref(*total_at), rules), field="reported.grade")
 
 
+def _national_project(e: Evaluation, rules: RuleSet, layout) -> Table:  # noqa: ANN001 - layout.Layout
+    """项目支出绩效自评表 of 财预〔2020〕10号 附件1: 项目资金 rows 年度资金总额 / 当年财政拨款 / 上年结转资金 /
+    其他资金 with 年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分; 年度总体目标 预期目标 / 实际完成情况;
+    the indicator rows under 绩效指标 with the form's pre-printed 二级 rows; 总分."""
+    from ..checks.narrative import resolve
+
+    project = e.project
+    assert project is not None  # the model refuses a project document without it
+    g = _Grid(9)
+    department = project.department or ""
+    if project.department_code:
+        department = f"[{project.department_code}]{department}"
+    g.row(_l("项目名称"), (_t(project.name, "project.name"), 8))
+    g.row(_l("主管部门"), (_t(department or None, "project.department"), 3), _l("实施单位"),
+          (_t(project.implementer, "project.implementer"), 4))
+    b = e.budget
+    first = g.row(_l("项目资金（万元）"), (_h(None), 2), _h("年初预算数"), _h("全年预算数"), _h("全年执行数"),
+                  _h("分值"), _h("执行率"), _h("得分"))
+    budget_score = None
+    for line in layout.budget_lines:
+        r = g.at()
+        if line.field == "budget":
+            a = Amounts(initial=b.initial, adjusted=b.adjusted, executed=b.executed, rate=b.rate)
+        else:
+            a = resolve(e, line.field) if line.field else None
+            a = a or Amounts()
+        path = line.field or None
+        computable = a.executed is not None and bool(a.adjusted) and _agrees(a.rate, a.executed, a.adjusted)
+        money = [_m(a.initial, f"{path}.initial") if path else _m(None, ""),
+                 _m(a.adjusted, f"{path}.adjusted") if path else _m(None, ""),
+                 _m(a.executed, f"{path}.executed") if path else _m(None, "")]
+        if not path:
+            money = [Cell(), Cell(), Cell()]
+        rate = _rate(a.rate, r, 5, 4, f"{path}.rate", computable) if path else Cell()
+        if line.field == "budget":
+            g.row(_l(None), (_l(line.label), 2), *money, _n(b.weight, "budget.weight"), rate, _budget_score(b, r, 7, 6))
+            budget_score = (r, 8)
+        else:
+            g.row(_l(None), (_l(line.label), 2), *money, _t("—"), rate, _t("—"))
+    g.down(0, first, g.at() - 1)
+    goals = g.row(_l("年度总体目标"), (_h("预期目标"), 4), (_h("实际完成情况"), 4))
+    g.row(_l(None), (_t(e.goals.target, "goals.target"), 4), (_t(e.goals.actual, "goals.actual"), 4))
+    g.down(0, goals, g.at() - 1)
+    header = g.row(*map(_h, ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                             "偏差原因分析及改进措施")))
+    scores = []
+    for i, category in enumerate(e.indicators):
+        first1 = g.at()
+        printed = list(layout.preprinted.get(category.name, ()))
+        groups = list(enumerate(category.children or ()))
+        have = {group.name for _, group in groups}
+        for j, group in groups:
+            first2 = g.at()
+            for k, leaf in enumerate(group.children or ()):
+                path = f"indicators[{i}].children[{j}].children[{k}]"
+                r = g.row(_l(None), _l(_level1(category.name, category.weight)), _l(group.name),
+                          _t(leaf.name, f"{path}.name"), _t(leaf.target.raw, f"{path}.target"),
+                          _t(leaf.actual.raw, f"{path}.actual"), _n(leaf.weight, f"{path}.weight"),
+                          _n(leaf.score, f"{path}.score"), _t(leaf.deviation, f"{path}.deviation"))
+                scores.append((r, 7))
+            if g.at() > first2:
+                g.down(2, first2, g.at() - 1)
+        for name in printed:  # the form's own rows the unit did not use: printed, left blank
+            if name not in have:
+                g.row(_l(None), _l(_level1(category.name, category.weight)), _l(name), *[Cell()] * 6)
+        if g.at() > first1:
+            g.down(1, first1, g.at() - 1)
+    g.down(0, header, g.at() - 1)
+    # 总分: the form's 分值 column of this row (100) is left empty: a reader takes the first figure after 总分.
+    total_row = g.row((_l("总分"), 6), Cell(), _n(e.reported.total, "reported.total"), Cell())
+    _total_cells(g, e, rules, (total_row, 7), None, [rc for rc in [budget_score, *scores] if rc is not None])
+    return g.table("self_evaluation", layout.title, _year(e), "单位：万元", (header, header),
+                   (7, 8, 9, 12, 9, 9, 6, 6, 14))
+
+
 def self_evaluation(e: Evaluation, rules: RuleSet) -> Table:
-    """部门整体绩效自评表 or 项目绩效自评表."""
-    return _department(e, rules) if e.kind is Kind.DEPARTMENT else _project(e, rules)
+    """The official self-evaluation form the rule set's layout names (:mod:`.layout`): 部门整体绩效自评表 (郑州),
+    项目绩效自评表 (郑州, seed 001) or 项目支出绩效自评表 (财预〔2020〕10号 附件1); landscape and signed."""
+    from dataclasses import replace
+
+    from .layout import layout_for
+
+    layout = layout_for(rules, e.kind)
+    if layout.builder == "national_project":
+        table = _national_project(e, rules, layout)
+    elif e.kind is Kind.DEPARTMENT:
+        table = _department(e, rules)
+    else:
+        table = _project(e, rules)
+    return replace(table, landscape=layout.landscape, signature=layout.signature)
 
 
 # ------------------------------------------------------------------ targets form
