@@ -162,7 +162,7 @@ def test_a_partial_import_without_year_or_unit_prints_prompts_not_none():
     written, paragraphs, tables = _report(partial)
     everything = "\n".join(paragraphs + [c for t in tables for r in t for c in r])
     assert "None" not in everything
-    assert paragraphs[0] == "【待填写：年度】【待填写：单位名称】部门整体绩效自评报告"
+    assert paragraphs[0] == "【待填写：年度】【待填写：单位名称】\n部门整体绩效自评报告"
     assert "（【待填写：年度】）" in everything
 
 
@@ -184,3 +184,40 @@ def test_rule_set_is_in_the_properties_and_not_in_the_forms():
     assert book.defined_names["JIXIAO_RULESET"].attr_text == '"zhengzhou-2021-project"'
     assert all(c.value != "评分规则" for ws in book.worksheets if ws.title != "复核情况"
                for row in ws.iter_rows() for c in row)
+
+
+# ------------------------------------------------------------------ item 4: GB/T 9704 finish
+
+
+@pytest.mark.parametrize("title, lines", [
+    ("2021年度中国共产党郑州市金水区委员会办公室部门整体绩效自评报告",
+     ["2021年度", "中国共产党郑州市金水区委员会办公室", "部门整体绩效自评报告"]),
+    ("2021年度社区发展治理工作经费项目绩效自评报告", ["2021年度社区发展治理工作经费", "项目绩效自评报告"]),
+    ("2021年度金水区智慧城市管理中心部门整体绩效自评报告", ["2021年度金水区智慧城市管理中心", "部门整体绩效自评报告"]),
+    ("2023年度党务经费项目绩效自评报告", ["2023年度党务经费项目绩效自评报告"]),
+])
+def test_titles_wrap_between_words(title, lines):
+    from jixiao.writers.text import title_lines
+
+    assert title_lines(title) == lines
+
+
+def test_document_numbers_and_punctuation_are_official():
+    from jixiao.writers.text import official
+
+    assert official("按照财预[2020]10号和豫财预（2021）5号文件要求,开展自评:得分98分(优)。59.93%,1,000元") == \
+        "按照财预〔2020〕10号和豫财预〔2021〕5号文件要求，开展自评：得分98分（优）。59.93%,1,000元"
+
+
+def test_a_numbered_list_of_sentences_stays_a_list_and_the_report_is_signed(seeds_dir):
+    from docx import Document
+
+    written = write(_seed(seeds_dir, "001"), "docx", ruleset_for(_seed(seeds_dir, "001")), charts=False)
+    document = Document(io.BytesIO(written.data))
+    styles = {p.text: p.style.name for p in document.paragraphs}
+    duty = next(t for t in styles if t.startswith("（二）负责组织、指导、协调全区城乡社区发展治理工作"))
+    assert styles[duty] == "Normal"  # its siblings are sentences: a list item, not a bold heading
+    texts = [p.text for p in document.paragraphs]
+    closing = texts.index("　　　　年　　月　　日")
+    assert texts[closing - 1] == "中国共产党郑州市上街区委员会城乡社区发展治理委员会"  # 落款 over 成文日期
+    assert closing < texts.index("附件1")

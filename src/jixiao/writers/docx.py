@@ -23,7 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from .model import Annex, Cell, Figure, Heading, Paragraph, Report, Table, TableBlock
+from .model import Annex, Cell, Closing, Figure, Heading, Paragraph, Report, Table, TableBlock
 
 TITLE_FONT = "方正小标宋简体"
 TITLE_FALLBACK = "宋体"
@@ -355,7 +355,14 @@ def render(report: Report) -> bytes:
     if report.ruleset is not None:  # the rule set travels with the file, not inside a form
         props.keywords = f"{RULESET_KEY}={report.ruleset[0]}"
         props.category = report.ruleset[1]
-    title = _para(document, report.title, "Title")
+    from .text import title_lines
+
+    title = _para(document, "", "Title")
+    for i, line in enumerate(title_lines(report.title)):  # balanced lines, broken between words
+        run = title.add_run()
+        if i:
+            run.add_break()
+        run.add_text(line)
     title.paragraph_format.line_spacing = Pt(36)
     _para(document, report.unit, "Subtitle")
     document.add_paragraph()
@@ -376,6 +383,13 @@ def render(report: Report) -> bytes:
             picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # not the body's fixed 28 pt
             picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(block.width_mm))
             _para(document, block.caption, "Caption")
+        elif isinstance(block, Closing):
+            document.add_paragraph()
+            for text, indent in ((block.unit, 2), (block.date, 4)):  # 成文日期 右空四字; 署名 above it
+                line = document.add_paragraph(text)
+                line.alignment = 2  # right
+                line.paragraph_format.first_line_indent = Pt(0)
+                line.paragraph_format.right_indent = Pt(BODY_PT * indent)
         elif isinstance(block, Annex):
             following = blocks[n + 1] if n + 1 < len(blocks) else None
             if isinstance(following, TableBlock) and following.table.landscape:

@@ -112,7 +112,9 @@ def documents(rules: RuleSet, year: int | None) -> str:
 
 
 def _p(text: str) -> Paragraph:
-    return Paragraph(text, drafted=True)
+    from .text import official
+
+    return Paragraph(official(text), drafted=True)
 
 
 def prompt(what: str) -> Paragraph:

@@ -157,7 +157,15 @@ class Annex:
     title: str
 
 
-Block = Heading | Paragraph | TableBlock | Figure | Annex
+@dataclass(frozen=True)
+class Closing:
+    """落款 and 成文日期 at the end of the body: the unit's name over the date (left for the unit to fill)."""
+
+    unit: str
+    date: str = "　　　　年　　月　　日"
+
+
+Block = Heading | Paragraph | TableBlock | Figure | Annex | Closing
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from ..document import Evaluation, Kind, Section
 from ..rulesets import ReportSection, RuleSet
 from . import draft
-from .model import Annex, Block, Figure, Heading, Paragraph, Report, TableBlock
+from .model import Annex, Block, Closing, Figure, Heading, Paragraph, Report, TableBlock
+from .text import official
 from .keep import Dispute, Kept, keep, mark
 from .prose import Correction
 from .settle import Change, Settled
@@ -61,15 +62,42 @@ def _has_text(section: Section) -> bool:
 
 
 def _own_blocks(section: Section, depth: int) -> list[Block]:
-    """The document's own subsection tree as headings and paragraphs (depth 1 is a level-2 heading)."""
+    """The document's own subsection tree as headings and paragraphs (depth 1 is a level-2 heading).
+
+    A numbered line is a heading only when its siblings are headings too: when any of them reads as a
+    sentence (long, or ending in punctuation), the whole run is a list of paragraphs (（一）负责组织…)."""
     blocks: list[Block] = []
     for line in section.text.splitlines():
         if line.strip():
-            blocks.append(Paragraph(line.strip()))
+            blocks.append(Paragraph(official(line.strip())))
+    listed = any(_sentence(sub.title) or _NUMBERED.match(sub.text.strip()) for sub in section.sections) or \
+        (bool(section.sections) and any(_NUMBERED.match(line.strip()) for line in section.text.splitlines()))
     for sub in section.sections:
-        blocks.append(Heading(min(depth + 1, 4), _sub_heading(sub, depth + 1)))
+        if listed:
+            first = _sub_heading(sub, depth + 1)
+            lines = [line.strip() for line in sub.text.splitlines() if line.strip()]
+            if lines and not _sentence(first):
+                first, lines = f"{first}{lines[0]}", lines[1:]
+            blocks.append(Paragraph(official(first)))
+            blocks += [Paragraph(official(line)) for line in lines]
+            for deeper in sub.sections:
+                blocks.append(Paragraph(official(_sub_heading(deeper, depth + 2))))
+                blocks += _own_blocks(deeper, depth + 2)
+            continue
+        blocks.append(Heading(min(depth + 1, 4), official(_sub_heading(sub, depth + 1))))
         blocks += _own_blocks(sub, depth + 1)
     return blocks
+
+
+_NUMBERED = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+"""A line that is an item of a （一）（二） list: when the parent's text or a sibling's text holds one, the
+reader split a list into sections, and the siblings are list items too."""
+
+
+def _sentence(title: str) -> bool:
+    """A title that is really a sentence of a list: long, or ending in punctuation."""
+    title = title.strip()
+    return len(title) > 30 or title.endswith(("。", "；", ";", "，", ",", "："))
 
 
 def _sub_heading(section: Section, level: int) -> str:
@@ -143,6 +171,7 @@ def compose(e: Evaluation, rules: RuleSet, charts: bool = True, review: bool = T
                 figure = _category_figure(settled, notes)
                 if figure is not None:
                     blocks.append(figure)
+    blocks.append(Closing(draft.unit_text(doc.unit)))
     annexes = 0
     if doc.kind is Kind.PROJECT:
         annexes += 1
