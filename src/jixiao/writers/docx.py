@@ -368,6 +368,7 @@ def render(report: Report) -> bytes:
     document.add_paragraph()
     blocks = list(report.blocks)
     oriented = False
+    fresh_page = False  # after a landscape form the portrait section already starts a new page
     for n, block in enumerate(blocks):
         if isinstance(block, Heading):
             _para(document, block.text, f"Heading {min(block.level, 4)}")
@@ -376,6 +377,8 @@ def render(report: Report) -> bytes:
         elif isinstance(block, TableBlock):
             _add_table(document, block.table, oriented)
             oriented = False
+            fresh_page = block.table.landscape
+            continue
         elif isinstance(block, Figure):
             picture = document.add_paragraph()
             picture.alignment = 1  # centre
@@ -395,10 +398,11 @@ def render(report: Report) -> bytes:
             if isinstance(following, TableBlock) and following.table.landscape:
                 _orient(document, True)  # the annex label on the landscape page of its form
                 oriented = True
-            else:
+            elif not fresh_page:
                 document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             label = _para(document, block.label, "Heading 1")
             label.paragraph_format.first_line_indent = Pt(0)
+        fresh_page = False
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
