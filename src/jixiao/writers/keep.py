@@ -77,6 +77,8 @@ class Kept:
     settled: Settled
     disputes: tuple[Dispute, ...]
     recomputed: tuple[Change, ...]
+    claims: tuple = ()
+    """The figures read in the unit's own text (the narrative is kept as is: :func:`mark` reuses them)."""
 
     @property
     def reviewed_total(self) -> Decimal:
@@ -108,9 +110,11 @@ def _set(data: Any, path: str, value: Any) -> None:
         node[last] = value
 
 
-def disputed_amounts(e: Evaluation, rules: RuleSet) -> set[str]:
+def disputed_amounts(e: Evaluation, rules: RuleSet, ctx: Context | None = None) -> set[str]:
     """The table fields (``budget.adjusted``, ``tasks[4].executed``) the unit's own text gives another amount for."""
-    ctx = Context(e, rules)
+    ctx = ctx or Context(e, rules)
+    if not e.narrative:
+        return set()
     check = next(c for c in CHECKS if c.code == "N401")
     return {hit.claim.field for hit in check.func(ctx) if hit.claim is not None and hit.truth is not None}
 
@@ -156,7 +160,8 @@ def keep(e: Evaluation, rules: RuleSet) -> Kept:
     settled = settle(e, rules)
     original = e.model_dump(mode="python", exclude={"provenance"})
     data = settled.evaluation.model_dump(mode="python", exclude={"provenance"})
-    conflicts = disputed_amounts(e, rules)
+    ctx = Context(e, rules)
+    conflicts = disputed_amounts(e, rules, ctx)
     card = settled.card
     declared = e.reported.total
     scores_agree = declared is None or declared == card.total
@@ -205,7 +210,8 @@ def keep(e: Evaluation, rules: RuleSet) -> Kept:
     kept = Evaluation.model_validate(data)
     if declared is not None and declared != card.total and not any(d.label == "自评得分" for d in disputes):
         disputes.append(Dispute("自评得分", number(declared), number(card.total), "按评分规则计算"))
-    return Kept(kept, settled, tuple(disputes), tuple(recomputed))
+    claims = tuple(ctx.claims) if e.narrative else ()
+    return Kept(kept, settled, tuple(disputes), tuple(recomputed), claims)
 
 
 # ------------------------------------------------------------------ the unit's text: marked, never rewritten
@@ -242,12 +248,17 @@ _POSITIVE = re.compile(r"(执行效果良好|执行情况良好|执行良好|执
 _NONE = re.compile(r"^\s*无[。.]?\s*$")
 
 
-def mark(e: Evaluation, rules: RuleSet) -> tuple[Evaluation, tuple[Dispute, ...]]:
+def mark(e: Evaluation, rules: RuleSet, claims: tuple | None = None) -> tuple[Evaluation, tuple[Dispute, ...]]:
     """``e`` with 【待核实：…】 after every figure of its own text its tables dispute, and after positive
-    wording its data contradicts; the text itself is kept word for word."""
+    wording its data contradicts; the text itself is kept word for word. ``claims``: the figures already read
+    in the same narrative (:attr:`Kept.claims`)."""
     from .prose import _get_text, _locate, _set_text
 
     ctx = Context(e, rules)
+    if not e.narrative:
+        ctx.__dict__["claims"] = []
+    elif claims:
+        ctx.__dict__["claims"] = list(claims)  # the narrative is the unit's, unchanged by keep: read once
     hits = [hit for chk in CHECKS if chk.code in MARKED for hit in chk.func(ctx)
             if hit.claim is not None and hit.truth is not None]
     texts: dict[str, str] = {}

@@ -139,7 +139,7 @@ def compose(e: Evaluation, rules: RuleSet, charts: bool = True, review: bool = T
 
     kept = keep(e, rules)
     settled = kept.settled
-    doc, marked = mark(kept.evaluation, rules)
+    doc, marked = mark(kept.evaluation, rules, kept.claims)
     disputes = kept.disputes + marked
     doubts = {d.path: _doubt(d, doc) for d in disputes if d.blocking and d.path}
     ctx = draft.Context(doc, settled.card, rules, doubts)
