@@ -23,7 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from .model import Annex, Cell, Closing, Figure, Heading, Paragraph, Report, Table, TableBlock
+from .model import Annex, Cell, Figure, Heading, Paragraph, Report, Table, TableBlock
 
 TITLE_FONT = "方正小标宋简体"
 TITLE_FALLBACK = "宋体"
@@ -372,6 +372,13 @@ def render(report: Report) -> bytes:
     for n, block in enumerate(blocks):
         if isinstance(block, Heading):
             _para(document, block.text, f"Heading {min(block.level, 4)}")
+        elif isinstance(block, Paragraph) and block.role != "body":
+            if block.role == "signature":
+                document.add_paragraph()
+            line = document.add_paragraph(block.text)  # 署名 above 成文日期, which stands four characters in
+            line.alignment = 2  # right
+            line.paragraph_format.first_line_indent = Pt(0)
+            line.paragraph_format.right_indent = Pt(BODY_PT * (4 if block.role == "date" else 2))
         elif isinstance(block, Paragraph):
             document.add_paragraph(block.text)
         elif isinstance(block, TableBlock):
@@ -386,13 +393,6 @@ def render(report: Report) -> bytes:
             picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # not the body's fixed 28 pt
             picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(block.width_mm))
             _para(document, block.caption, "Caption")
-        elif isinstance(block, Closing):
-            document.add_paragraph()
-            for text, indent in ((block.unit, 2), (block.date, 4)):  # 成文日期 右空四字; 署名 above it
-                line = document.add_paragraph(text)
-                line.alignment = 2  # right
-                line.paragraph_format.first_line_indent = Pt(0)
-                line.paragraph_format.right_indent = Pt(BODY_PT * indent)
         elif isinstance(block, Annex):
             following = blocks[n + 1] if n + 1 < len(blocks) else None
             if isinstance(following, TableBlock) and following.table.landscape:

@@ -131,6 +131,8 @@ class Paragraph:
     text: str
     drafted: bool = False
     placeholder: bool = False
+    role: Literal["body", "signature", "date"] = "body"
+    """signature / date: the 落款 and 成文日期 lines, right-aligned."""
 
 
 @dataclass(frozen=True)
@@ -157,15 +159,13 @@ class Annex:
     title: str
 
 
-@dataclass(frozen=True)
-class Closing:
-    """落款 and 成文日期 at the end of the body: the unit's name over the date (left for the unit to fill)."""
-
-    unit: str
-    date: str = "　　　　年　　月　　日"
+def closing(unit: str, date: str = "　　　　年　　月　　日") -> tuple[Paragraph, Paragraph]:
+    """落款 and 成文日期 at the end of the body: the unit's name over the date (left for the unit to fill),
+    right-aligned (成文日期 右空四字)."""
+    return Paragraph(unit, drafted=True, role="signature"), Paragraph(date, drafted=True, role="date")
 
 
-Block = Heading | Paragraph | TableBlock | Figure | Annex | Closing
+Block = Heading | Paragraph | TableBlock | Figure | Annex
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ..document import Evaluation, Kind, Section
 from ..rulesets import ReportSection, RuleSet
 from . import draft
-from .model import Annex, Block, Closing, Figure, Heading, Paragraph, Report, TableBlock
+from .model import Annex, Block, Figure, Heading, Paragraph, Report, TableBlock, closing
 from .text import official
 from .keep import Dispute, Kept, keep, mark
 from .prose import Correction
@@ -171,7 +171,7 @@ def compose(e: Evaluation, rules: RuleSet, charts: bool = True, review: bool = T
                 figure = _category_figure(settled, notes)
                 if figure is not None:
                     blocks.append(figure)
-    blocks.append(Closing(draft.unit_text(doc.unit)))
+    blocks += closing(draft.unit_text(doc.unit))
     annexes = 0
     if doc.kind is Kind.PROJECT:
         annexes += 1
