@@ -221,3 +221,51 @@ def test_a_numbered_list_of_sentences_stays_a_list_and_the_report_is_signed(seed
     closing = texts.index("　　　　年　　月　　日")
     assert texts[closing - 1] == "中国共产党郑州市上街区委员会城乡社区发展治理委员会"  # 落款 over 成文日期
     assert closing < texts.index("附件1")
+
+
+# ------------------------------------------------------------------ item 3: the forms per rule set
+
+
+@pytest.mark.parametrize("rid, title", [("mof-2020-project", "项目支出绩效自评表"),
+                                        ("zhengzhou-2021-project", "项目绩效自评表"),
+                                        ("zhengzhou-2021-department", "部门整体绩效自评表")])
+def test_template_is_the_rule_sets_form_with_every_derived_cell_live(rid, title):
+    from jixiao.document import Kind
+    from jixiao.rulesets import load
+    from jixiao.writers import tables
+
+    rules = load(rid)
+    form = tables.blank(rules.kind, rules, 2023)[0]
+    assert (form.title, form.subtitle, form.landscape) == (title, "（2023年度）", True)
+    assert form.signature and "填表人" in form.signature and "盖章" in form.signature
+    cells = {c.field: c for row in form.rows for c in row if c.field}
+    for field in ("budget.rate", "budget.score", "reported.total"):
+        assert cells[field].formula, field  # 执行率, 资金执行得分 and the total are formulas
+    assert cells["budget.score"].formula.startswith('=IF(') and "MIN(" in cells["budget.score"].formula
+    texts = [c.value for row in form.rows for c in row if isinstance(c.value, str)]
+    assert "评分规则" not in texts
+    if rid == "mof-2020-project":
+        assert rules.kind is Kind.PROJECT
+        for label in ("其中：当年财政拨款", "上年结转资金", "其他资金", "年初预算数", "全年预算数", "全年执行数", "分值",
+                      "执行率", "得分", "年度总体目标", "预期目标", "实际完成情况", "数量指标", "质量指标", "时效指标",
+                      "成本指标", "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标",
+                      "总分", "偏差原因分析及改进措施"):
+            assert label in texts, label
+
+
+def test_a_filled_national_form_reads_back_with_its_budget_score_computed():
+    import openpyxl
+
+    from jixiao.rulesets import load
+    from jixiao.writers import template
+
+    book = openpyxl.load_workbook(io.BytesIO(template("project", load("mof-2020-project"), 2023)))
+    ws = book["自评表"]
+    row = next(c.row for r in ws.iter_rows() for c in r if c.value == "年度资金总额")
+    ws.cell(row, 5).value, ws.cell(row, 6).value = 3, 1.798  # 全年预算数, 全年执行数 (seed 001's figures)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    back = read_bytes(buffer.getvalue(), "filled.xlsx").evaluation
+    assert back is not None
+    assert back.budget.adjusted == 3 and str(back.budget.rate) == "59.93" and str(back.budget.score) == "5.99"
+    assert back.year == 2023

@@ -125,7 +125,7 @@ def test_drafted_problems_come_from_the_data():
 
 def test_own_section_replaces_the_draft_and_missing_ones_are_drafted():
     e, rules = _example(EXAMPLES / "004-jinshui-party-office-department.yaml")
-    composed = compose(e, rules)
+    composed = compose(e, rules, review=True)
     blocks = composed.report.blocks
     texts = [b.text for b in blocks if hasattr(b, "text")]
     assert "区委工作部门，行政单位；独立核算预算单位 1 家（本级）。" in texts

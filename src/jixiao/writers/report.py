@@ -132,9 +132,10 @@ def _plan(e: Evaluation, rules: RuleSet) -> list[tuple[ReportSection | None, Sec
     return plan
 
 
-def compose(e: Evaluation, rules: RuleSet, charts: bool = True, review: bool = True) -> Composed:
+def compose(e: Evaluation, rules: RuleSet, charts: bool = True, review: bool = False) -> Composed:
     """Keep ``e``'s declaration (blanks and undisputed ratios filled), mark its own text where its tables dispute
-    it, and lay out the report; ``review``: the review annex (复核情况) closes it."""
+    it, and lay out the report; ``review``: the review annex (复核情况) closes it (:func:`jixiao.writers.write`
+    asks for it; a published report, composed without it, is the unit's declaration alone)."""
     from . import tables
 
     kept = keep(e, rules)

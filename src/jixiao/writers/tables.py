@@ -556,5 +556,6 @@ def _live_blank(table: Table, rules: RuleSet) -> Table:
         if grade is not None:
             formula = _grade_formula(_ref(*total), rules)[1:]
             rows[grade[0]][grade[1]] = Cell(None, formula=f'=IF({_ref(*total)}=0,"",{formula})', field="reported.grade")
-    return Table(table.key, table.title, table.subtitle, table.note, tuple(tuple(r) for r in rows), table.spans,
-                 table.header, table.widths)
+    from dataclasses import replace
+
+    return replace(table, rows=tuple(tuple(r) for r in rows))
