@@ -207,6 +207,8 @@ def test_document_numbers_and_punctuation_are_official():
 
     assert official("按照财预[2020]10号和豫财预（2021）5号文件要求,开展自评:得分98分(优)。59.93%,1,000元") == \
         "按照财预〔2020〕10号和豫财预〔2021〕5号文件要求，开展自评：得分98分（优）。59.93%,1,000元"
+    assert official("年初预算7.2万元，实际支出0.04万元，执行19417.548万元，调整预算数为 1209.35 万元") == \
+        "年初预算7.20万元，实际支出0.04万元，执行19417.548万元，调整预算数为 1209.35 万元"
 
 
 def test_a_numbered_list_of_sentences_stays_a_list_and_the_report_is_signed(seeds_dir):

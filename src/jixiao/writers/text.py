@@ -78,12 +78,17 @@ _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 
 
 def official(text: str) -> str:
-    """Full-width punctuation between Chinese characters and 〔〕 around the year of a document number
-    (财预[2020]10号, 财预（2020）10号 → 财预〔2020〕10号); figures, Latin text and the rest untouched."""
+    """Full-width punctuation between Chinese characters, 〔〕 around the year of a document number
+    (财预[2020]10号, 财预（2020）10号 → 财预〔2020〕10号) and amounts in 万元 at two decimals (7.2万元 →
+    7.20万元); the figures' values, Latin text and the rest untouched."""
     text = _DOC_NUMBER.sub(lambda m: f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", text)
     text = _re.sub(rf"(?<={_CJK})\s*([,:;?!])(?!\d)", lambda m: _HALF_TO_FULL[m.group(1)], text)
     text = _re.sub(rf"([,:;?!])\s*(?={_CJK})", lambda m: _HALF_TO_FULL[m.group(1)], text)
     text = _re.sub(rf"\(([^()]*{_CJK}[^()]*)\)", r"（\1）", text)
+    # amounts in 万元 at two decimals (7.2万元 → 7.20万元); more decimals are the unit's exact figure, kept
+    text = _re.sub(r"(?<![\d.,])(\d+)(?:\.(\d))?(\s*万元)",
+                   lambda m: f"{m.group(1)}.{(m.group(2) or '') + '0' * (2 - len(m.group(2) or ''))}{m.group(3)}",
+                   text)
     return text
 
 
