@@ -17,6 +17,8 @@ the file is read back, so the workbook reads as the document it was written from
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import io
 import re
 from decimal import Decimal
@@ -75,6 +77,7 @@ def _value(cell: Cell) -> object:
     return value
 
 
+@lru_cache(maxsize=1)
 def _styles():  # noqa: ANN202
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -150,6 +153,9 @@ def draw(ws, table: Table) -> None:  # noqa: ANN001 - openpyxl Worksheet
     for s in table.spans:
         ws.merged_cells.add(CellRange(min_row=s.row + TOP, min_col=s.col + 1, max_row=s.row + s.rows - 1 + TOP,
                                       max_col=s.col + s.cols))
+    if table.signature:  # 填表人 / 联系电话 / 单位负责人 / 盖章, under the form as printed
+        line = ws.cell(len(table.rows) + TOP + 1, 1, table.signature)
+        line.font = st["body"]
     weights = table.widths if len(table.widths) == width else (10,) * width
     for c, weight in enumerate(weights, start=1):
         ws.column_dimensions[get_column_letter(c)].width = weight * 1.9
@@ -158,7 +164,7 @@ def draw(ws, table: Table) -> None:  # noqa: ANN001 - openpyxl Worksheet
 
 def _print_setup(ws, table: Table) -> None:  # noqa: ANN001
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait" if table.width <= 9 else "landscape"
+    ws.page_setup.orientation = "landscape" if table.landscape or table.width > 9 else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -171,7 +177,7 @@ def _print_setup(ws, table: Table) -> None:  # noqa: ANN001
         ws.print_title_rows = f"{first + TOP}:{last + TOP}"
         if first + TOP > 1:
             ws.freeze_panes = ws.cell(last + TOP + 1, 1)
-    ws.print_area = f"A1:{_a1(len(table.rows) - 1, table.width - 1)}"
+    ws.print_area = f"A1:{_a1(len(table.rows) - (0 if table.signature else 1), table.width - 1)}"
 
 
 def _validation(ws, table: Table) -> None:  # noqa: ANN001
