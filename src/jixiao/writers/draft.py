@@ -355,7 +355,7 @@ def _problem_items(c: Context) -> list[str]:
     out = []
     for item in card.explanations:
         where = item.where.rsplit("/", 1)[-1]
-        fact = item.reason.split('，须')[0]
+        fact = _unit_words(item.reason.split('，须')[0])
         given = f"原因及改进措施：{item.given.rstrip('。')}。" if item.given else \
             f"原因及改进措施：【待填写：{where}{fact}的原因及改进措施】。"
         out.append(f"{where}：{fact}。{given}")
@@ -374,6 +374,14 @@ def _problem_items(c: Context) -> list[str]:
                 else f"偏差原因及改进措施：【待填写：{i.name}实际完成值{actual}、未达到指标值{target}的原因及改进措施】。"
             out.append(f"{i.name}实际完成值{actual}，未达到指标值{target}。{reason}")
     return out
+
+
+def _unit_words(fact: str) -> str:
+    """A scorecard's reason in the words a unit writes: 实际为目标的466.67%，达到120.00%及以上 →
+    实际完成值为年度指标值的466.67%，大幅超过年度指标值."""
+    import re
+
+    return re.sub(r"实际为目标的([\d.]+%)，达到[\d.]+%及以上", r"实际完成值为年度指标值的\1，大幅超过年度指标值", fact)
 
 
 DRAFTERS: dict[str, Callable[[Context], list[Block]]] = {
