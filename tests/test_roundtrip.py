@@ -67,9 +67,10 @@ def _scored(e: Evaluation) -> tuple[RuleSet, dict[str, Any]]:
 
 
 DOCX_UNCARRIED = frozenset({"procurement.budget", "procurement.actual", "procurement.rate", "carryover",
-                            "carryover_rate", "adjustment_rate", "adjustment_excluded"})
+                            "carryover_rate", "adjustment_rate", "adjustment_excluded", "three_public.rate"})
 """Budget figures the report (.docx) has no table cell for: they come back only where its text states them in
-words the reader takes (a drafted 结转结余率 does; 政府采购, 结转结余总额 and 预算调整率 never do). The .xlsx
+words the reader takes (a drafted 结转结余率 does; 政府采购, 结转结余总额 and 预算调整率 never do; a unit's own
+text keeps its “三公经费”控制率 as written, marked 【待核实】 where the amounts give another, as in 003). The .xlsx
 carries them all (补充数据). No score depends on them: the indicator table carries the rates as actual values."""
 
 
@@ -86,13 +87,16 @@ def _assert_round_trip(e: Evaluation, fmt: str, **options: Any) -> tuple[Evaluat
     back_rules, found = _scored(back)
     assert back_rules.id == rules.id
     assert found == expected
-    assert back.reported.total == expected["total"]
-    settled = _decimals(written.settled.evaluation.budget)
-    assert {"initial", "adjusted", "executed", "rate", "weight", "score"} <= settled.keys()
+    # The unit's declared total is written as declared (the review's stands beside it in the 复核 annex).
+    declared = e.reported.total if e.reported.total is not None else expected["total"]
+    assert back.reported.total == declared
+    settled = _decimals(written.document.budget)
+    # (a rate whose amounts the unit's own text disputes is left as the unit left it: 004 states none)
+    assert {"initial", "adjusted", "executed", "weight", "score"} <= settled.keys()
     paths = [p for p in settled if fmt == "xlsx" or p not in DOCX_UNCARRIED]
     read = _decimals(back.budget)
     assert {p: read.get(p) for p in paths} == {p: settled[p] for p in paths}
-    return written.settled.evaluation, back
+    return written.document, back
 
 
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
@@ -156,8 +160,10 @@ def _edited(e: Evaluation, text: str) -> Any:
     """``e`` written as .xlsx with its 评分规则 cell replaced by ``text``, and read back."""
     written = write(e, "xlsx", ruleset_for(e))
     book = openpyxl.load_workbook(io.BytesIO(written.data))
-    label = next(c for row in book["自评表"].iter_rows() for c in row if c.value == "评分规则")
-    book["自评表"].cell(label.row, label.column + 1).value = text
+    # The 评分规则 row is the 复核 sheet's: no software row inside an official form.
+    assert all(c.value != "评分规则" for row in book["自评表"].iter_rows() for c in row)
+    label = next(c for row in book["复核情况"].iter_rows() for c in row if c.value == "评分规则")
+    book["复核情况"].cell(label.row, label.column + 1).value = text
     buffer = io.BytesIO()
     book.save(buffer)
     return read_bytes(buffer.getvalue(), "edited.xlsx")

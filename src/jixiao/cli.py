@@ -366,15 +366,19 @@ def review_command(paths: tuple[Path, ...], output: Path, workers: int | None, a
 @click.option("--ruleset", "ruleset_id", help="评分规则 id 或文件路径（默认按文档的类型、年度和地区选择）")
 @click.option("--draft", "draft_all", is_flag=True, help="全部章节依数据起草，不用文档原有的正文")
 @click.option("--no-charts", is_flag=True, help="报告中不附图表")
-def report_command(file: Path, output: Path, ruleset_id: str | None, draft_all: bool, no_charts: bool) -> None:
-    """撰写自评报告（.docx/.pdf）或自评表（.xlsx）：派生数字全部由数据算出。
+@click.option("--review", "review_path", type=click.Path(path_type=Path),
+              help="复核情况另写为单独的文件（.docx/.pdf），报告不附复核附件")
+def report_command(file: Path, output: Path, ruleset_id: str | None, draft_all: bool, no_charts: bool,
+                   review_path: Path | None) -> None:
+    """撰写自评报告（.docx/.pdf）或自评表（.xlsx）：单位填报的数字、得分和等级保留，复核并列。
 
-    执行率、共性指标的实际完成值、得分、小计、总分和等级按评分规则计算；与计算不符的填报数字被更正并列出。
-    文档原有的正文保留（其中与表格矛盾的数字改为表格数字并列出），缺少的章节依数据起草，数据无从说明的
-    章节留“【待填写】”提示。退出码：0 已写出；2 无法读取输入或无法写出。
+    单位未填的执行率、得分等由数据算出；金额无争议的比率按金额重算；自评得分、自评结果保留单位所填，
+    复核得分及差异列入复核附件（或 --review 另写的文件）。正文保留原文，与表格矛盾的数字后加
+    “【待核实：…】”；缺少的章节依数据起草，数据无从说明的内容留“【待填写：…】”提示。
+    退出码：0 已写出；2 无法读取输入或无法写出。
     """
     from .service import ruleset_for
-    from .writers import WriterError, format_of, write
+    from .writers import WriterError, format_of, write, write_review
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
@@ -387,35 +391,50 @@ def report_command(file: Path, output: Path, ruleset_id: str | None, draft_all: 
         rules = ruleset_for(evaluation, ruleset_id)
         if rules.kind is not evaluation.kind:
             raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而文档是 {evaluation.kind.value}")
-        written = write(evaluation, fmt, rules, own_text=not draft_all, charts=not no_charts)
+        written = write(evaluation, fmt, rules, own_text=not draft_all, charts=not no_charts,
+                        review=review_path is None)
+        review = None
+        if review_path is not None:
+            review = write_review(evaluation, format_of(review_path), rules, own_text=not draft_all)
     except (RuleSetError, WriterError) as exc:
         _fail(str(exc))
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(written.data)
+        if review_path is not None and review is not None:
+            review_path.parent.mkdir(parents=True, exist_ok=True)
+            review_path.write_bytes(review)
     except OSError as exc:
-        _fail(f"无法写入 {output}：{exc.strerror}")
+        _fail(f"无法写入 {exc.filename or output}：{exc.strerror}")
     _print_written(written, output, err)
+    if review_path is not None:
+        err.print(f"复核情况：{review_path}", markup=False)
 
 
 def _print_written(written, output: Path, err: Console) -> None:  # noqa: ANN001 - writers.Written
-    card = written.settled.card
-    err.print(f"[bold]已写出[/] {escape(str(output))}：总分 {fmt(card.total)}，等级 {card.grade}"
+    card, kept = written.settled.card, written.kept
+    declared = written.document.reported
+    own = f"自评得分 {fmt(declared.total)}，等级 {declared.grade}；" if declared.total is not None else ""
+    err.print(f"[bold]已写出[/] {escape(str(output))}：{escape(own)}复核得分 {fmt(card.total)}，等级 {card.grade}"
               f"（{escape(card.ruleset_title)}）", markup=True)
-    if written.settled.changes:
-        err.print(f"按数据计算并更正的数字（{len(written.settled.changes)} 处）：", markup=False)
-        for change in written.settled.changes:
+    recomputed = kept.recomputed if kept is not None else written.settled.changes
+    if recomputed:
+        err.print(f"按数据填写或重算的数字（{len(recomputed)} 处）：", markup=False)
+        for change in recomputed:
             err.print(f"  · {change}", markup=False)
     composed = written.composed
+    disputes = composed.disputes if composed is not None else kept.disputes if kept is not None else ()
+    if disputes:
+        blocking = sum(1 for d in disputes if d.blocking)
+        err.print(f"复核与单位填报不同之处（{len(disputes)} 处，其中须核实 {blocking} 处；单位填报的数字保留）：",
+                  markup=False)
+        for d in disputes:
+            err.print(f"  · {d}", markup=False)
     if composed is not None:
-        if composed.corrections:
-            err.print(f"正文中与表格不一致的数字（{len(composed.corrections)} 处）：", markup=False)
-            for correction in composed.corrections:
-                err.print(f"  · {correction}", markup=False)
         if composed.unfinished:
             err.print(f"待填写的章节：{'；'.join(composed.unfinished)}", markup=False)
-        for note in composed.report.notes[len(composed.changes) + len(composed.corrections):]:
+        for note in composed.report.notes[len(composed.changes) + len(composed.disputes):]:
             err.print(note, markup=False)
 
 
@@ -424,7 +443,7 @@ def _print_written(written, output: Path, err: Console) -> None:  # noqa: ANN001
               help="department：部门整体支出；project：项目支出")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="输出的 .xlsx 文件")
 @click.option("--ruleset", "ruleset_id", help="评分规则 id 或文件路径（默认为该类型最新年度的规则）")
-@click.option("--year", type=int, help="评价年度（用于选择默认规则）")
+@click.option("--year", type=int, help="评价年度：表头年度，并用于选择默认规则（默认为上一年度）")
 def template_command(kind: str, output: Path, ruleset_id: str | None, year: int | None) -> None:
     """生成空白的自评表（.xlsx），含规则集的一级指标与权重，执行率、总分、等级等为实时公式。"""
     from .document import Kind
@@ -434,14 +453,17 @@ def template_command(kind: str, output: Path, ruleset_id: str | None, year: int 
         _fail(f"模板只能写为 .xlsx：{output}")
     try:
         # A blank template: the rule set fitting the year (national), else the latest national one.
+        import datetime
+
+        year = year or datetime.date.today().year - 1  # a self-evaluation is of the year just ended
         if ruleset_id:
             rules = rulesets.load(ruleset_id)
         else:
-            chosen = rulesets.choose(Kind(kind), year, None).rules if year else None
+            chosen = rulesets.choose(Kind(kind), year, None).rules
             rules = chosen or rulesets.latest_for(Kind(kind))
         if rules.kind is not Kind(kind):
             raise RuleSetError(f"评分规则「{rules.id}」适用于 {rules.kind.value}，而模板是 {kind}")
-        data = template(kind, rules)
+        data = template(kind, rules, year)
     except (RuleSetError, WriterError) as exc:
         _fail(str(exc))
         return
@@ -450,7 +472,7 @@ def template_command(kind: str, output: Path, ruleset_id: str | None, year: int 
         output.write_bytes(data)
     except OSError as exc:
         _fail(f"无法写入 {output}：{exc.strerror}")
-    click.echo(f"已写出 {output}（{KIND_NAMES[kind]}，{rules.title}）")
+    click.echo(f"已写出 {output}（{KIND_NAMES[kind]}，{year}年度，{rules.title}）")
 
 
 @main.command("checks")

@@ -40,6 +40,7 @@ TITLE_PT = 22  # 二号
 TABLE_PT = Decimal("10.5")  # 五号
 LINE_PT = 28
 TEXT_WIDTH_MM = 156
+LANDSCAPE_WIDTH_MM = 225  # 297 − 37 − 35: a wide official form on a landscape page
 _TWIPS_PER_MM = Decimal("56.6929")
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -191,6 +192,8 @@ def _cell_xml(cell: Cell, width: int, span: int, vmerge: str | None, numeric: bo
         props.append("<w:vMerge/>")
     if header:
         props.append('<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>')
+    if numeric:
+        props.append("<w:noWrap/>")  # 59.93% stays on one line
     props.append('<w:vAlign w:val="center"/>')
     rpr = (f'<w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{font}" w:hint="eastAsia"/>'
            f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>')
@@ -243,16 +246,37 @@ def _table_xml(table: Table, lo: int, hi: int, widths: list[int], repeat: bool) 
 def _widths(table: Table) -> list[int]:
     weights = list(table.widths) if table.widths and len(table.widths) == table.width else [1] * table.width
     total = sum(weights)
-    width = _twips(Decimal(TEXT_WIDTH_MM))
+    width = _twips(Decimal(LANDSCAPE_WIDTH_MM if table.landscape else TEXT_WIDTH_MM))
     return [int(width * w / total) for w in weights]
 
 
-def _add_table(document, table: Table) -> None:  # noqa: ANN001
+def _orient(document, landscape: bool) -> None:  # noqa: ANN001
+    """End the current section on its page and continue in a landscape (or portrait) one, same margins
+    turned with the page, footers and page numbers continued."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Mm
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+        section.left_margin, section.right_margin = Mm(37), Mm(35)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+
+
+def _add_table(document, table: Table, oriented: bool = False) -> None:  # noqa: ANN001
     """Caption, subtitle and unit note, then the grid; a header in mid-table starts a second w:tbl so it repeats."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import parse_xml
     from docx.shared import Pt
 
+    if table.landscape and not oriented:
+        _orient(document, True)
     _para(document, table.title, "Caption").paragraph_format.keep_with_next = True
     if table.subtitle:
         subtitle = _para(document, table.subtitle, "Subtitle")
@@ -274,7 +298,16 @@ def _add_table(document, table: Table) -> None:  # noqa: ANN001
         if i:
             _spacer(document)
         body.insert_element_before(parse_xml(_table_xml(table, lo, hi, widths, repeat=True)), "w:sectPr")
-    _spacer(document, after=True)
+    if table.signature:
+        line = document.add_paragraph(table.signature)
+        line.paragraph_format.first_line_indent = Pt(0)
+        line.paragraph_format.space_before = Pt(6)
+        for run in line.runs:
+            run.font.size = Pt(12)
+    else:
+        _spacer(document, after=True)
+    if table.landscape:
+        _orient(document, False)
 
 
 def _spacer(document, after: bool = False) -> None:  # noqa: ANN001
@@ -306,6 +339,10 @@ def _para(document, text: str = "", style: str | None = None):  # noqa: ANN001, 
 
 
 
+RULESET_KEY = "jixiao-ruleset"
+"""docx core property ``keywords`` = ``jixiao-ruleset=<id>``; xlsx defined name ``JIXIAO_RULESET`` = ``"<id>"``."""
+
+
 def render(report: Report) -> bytes:
     """The report as .docx bytes."""
     from docx import Document
@@ -315,17 +352,40 @@ def render(report: Report) -> bytes:
     document = Document(io.BytesIO(_base()))
     props = document.core_properties
     props.title, props.author, props.comments = report.title, report.unit, "由 Jixiao 依据自评数据生成"
-    title = _para(document, report.title, "Title")
+    if report.ruleset is not None:  # the rule set travels with the file, not inside a form
+        props.keywords = f"{RULESET_KEY}={report.ruleset[0]}"
+        props.category = report.ruleset[1]
+    from .text import title_lines
+
+    title = _para(document, "", "Title")
+    for i, line in enumerate(title_lines(report.title)):  # balanced lines, broken between words
+        run = title.add_run()
+        if i:
+            run.add_break()
+        run.add_text(line)
     title.paragraph_format.line_spacing = Pt(36)
     _para(document, report.unit, "Subtitle")
     document.add_paragraph()
-    for block in report.blocks:
+    blocks = list(report.blocks)
+    oriented = False
+    fresh_page = False  # after a landscape form the portrait section already starts a new page
+    for n, block in enumerate(blocks):
         if isinstance(block, Heading):
             _para(document, block.text, f"Heading {min(block.level, 4)}")
+        elif isinstance(block, Paragraph) and block.role != "body":
+            if block.role == "signature":
+                document.add_paragraph()
+            line = document.add_paragraph(block.text)  # 署名 above 成文日期, which stands four characters in
+            line.alignment = 2  # right
+            line.paragraph_format.first_line_indent = Pt(0)
+            line.paragraph_format.right_indent = Pt(BODY_PT * (4 if block.role == "date" else 2))
         elif isinstance(block, Paragraph):
             document.add_paragraph(block.text)
         elif isinstance(block, TableBlock):
-            _add_table(document, block.table)
+            _add_table(document, block.table, oriented)
+            oriented = False
+            fresh_page = block.table.landscape
+            continue
         elif isinstance(block, Figure):
             picture = document.add_paragraph()
             picture.alignment = 1  # centre
@@ -334,9 +394,15 @@ def render(report: Report) -> bytes:
             picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(block.width_mm))
             _para(document, block.caption, "Caption")
         elif isinstance(block, Annex):
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            following = blocks[n + 1] if n + 1 < len(blocks) else None
+            if isinstance(following, TableBlock) and following.table.landscape:
+                _orient(document, True)  # the annex label on the landscape page of its form
+                oriented = True
+            elif not fresh_page:
+                document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             label = _para(document, block.label, "Heading 1")
             label.paragraph_format.first_line_indent = Pt(0)
+        fresh_page = False
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -14,7 +14,7 @@ the document's own text, when it has a section, replaces the draft.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..document import Evaluation, Kind
@@ -41,6 +41,11 @@ class Context:
     e: Evaluation
     card: Scorecard
     rules: RuleSet
+    doubts: dict[str, str] = field(default_factory=dict)
+    """Field path → the 【待核实：…】 note a drafted figure there carries (kept as the unit stated it, disputed)."""
+
+    def doubt(self, path: str) -> str:
+        return f"【待核实：{self.doubts[path]}】" if path in self.doubts else ""
 
     @property
     def department(self) -> bool:
@@ -51,9 +56,65 @@ class Context:
         """How the report names what is evaluated: 本部门 or 本项目."""
         return "本部门" if self.department else "本项目"
 
+    @property
+    def year(self) -> str:
+        """2021年度, or a prompt where a partial import has no year."""
+        return year_text(self.e.year)
+
+    @property
+    def total(self) -> Decimal:
+        """The unit's 自评得分 where it states one (the review's 复核得分 goes to the review annex), else the
+        score the data gives."""
+        return self.e.reported.total if self.e.reported.total is not None else self.card.total
+
+    @property
+    def grade(self) -> str:
+        return self.e.reported.grade or (self.card.grade if self.e.reported.total is None else
+                                         self.rules.grade_of(self.e.reported.total))
+
+    def category_score(self, name: str, computed: Decimal) -> Decimal:
+        """A category's points as the unit's 各项指标得分情况表 states them, else as computed."""
+        for row in self.e.reported.categories:
+            if row.score is not None and (row.name == name or row.name.startswith(name[:2])):
+                return row.score
+        return computed
+
+
+def year_text(year: int | None) -> str:
+    """2021年度, or 【待填写：年度】 for a document without a year (never 「None年度」)."""
+    return f"{year}年度" if year else "【待填写：年度】"
+
+
+def unit_text(unit: str | None) -> str:
+    return unit or "【待填写：单位名称】"
+
+
+_DOCUMENTS = {
+    "财预〔2020〕10号": "《财政部关于印发〈项目支出绩效评价管理办法〉的通知》（财预〔2020〕10号）",
+    "财预〔2013〕53号": "《财政部关于印发〈预算绩效评价共性指标体系框架〉的通知》（财预〔2013〕53号）",
+}
+
+
+def documents(rules: RuleSet, year: int | None) -> str:
+    """The documents a unit cites for its self-evaluation: the national ones the rule set rests on, then the
+    local notice (with its number left to fill) where the rule set is a local one — never the rule set's title."""
+    cited = []
+    for b in rules.basis:
+        number_ = (b.document_number or "").split(" ")[0]
+        if number_ in _DOCUMENTS and _DOCUMENTS[number_] not in cited:
+            cited.append(_DOCUMENTS[number_])
+    if "财预〔2020〕10号" not in "".join(cited):
+        cited.append(_DOCUMENTS["财预〔2020〕10号"])
+    if rules.jurisdiction != "全国":
+        when = f"{year}年度" if year else "××年度"
+        cited.append(f"《××财政局关于开展{when}预算绩效自评工作的通知》〔文号待填〕")
+    return "和".join(cited) if len(cited) <= 2 else "、".join(cited[:-1]) + "和" + cited[-1]
+
 
 def _p(text: str) -> Paragraph:
-    return Paragraph(text, drafted=True)
+    from .text import official
+
+    return Paragraph(official(text), drafted=True)
 
 
 def prompt(what: str) -> Paragraph:
@@ -120,10 +181,10 @@ def fund_sentences(c: Context) -> list[str]:
     parts = [f"{label}为{money(v)}万元" for label, v in (("年初预算数", b.initial), (adjusted, b.adjusted),
                                                       ("预算执行数", b.executed)) if v is not None]
     if not parts:
-        return ["未填写预算金额。"]
+        return ["【待填写：年初预算数、全年（调整）预算数、预算执行数（万元）及预算执行率】"]
     if b.rate is not None:
-        parts.append(f"预算执行率为{percent(b.rate)}")
-    out = [f"{e.year}年度，{c.subject}" + "，".join(parts) + "。"]
+        parts.append(f"预算执行率为{percent(b.rate)}{c.doubt('budget.rate')}")
+    out = [f"{c.year}，{c.subject}" + "，".join(parts) + "。"]
     extra = []
     t = b.three_public
     if t is not None and t.budget is not None and t.actual is not None:
@@ -147,12 +208,10 @@ def fund_sentences(c: Context) -> list[str]:
 
 
 def process(c: Context) -> list[Block]:
-    rules = c.rules
-    numbers = [b.document_number for b in rules.basis if b.document_number]
-    basis = f"（{'、'.join(dict.fromkeys(numbers))}）" if numbers else ""
-    return [_p(f"本次自评按照{rules.title}{basis}，对照年初设定的绩效目标，以{c.e.year}年度各项指标的实际完成值"
-               f"和预算执行情况逐项评分。"),
-            prompt("自评工作的组织方式、时间安排、主要步骤和数据来源")]
+    who = "我部门" if c.department else "我单位"
+    return [_p(f"根据{documents(c.rules, c.e.year)}要求，{who}对照年初设定的绩效目标，以{c.year}各项指标的"
+               f"实际完成值和预算执行情况逐项开展自评。"),
+            prompt("自评工作的组织方式（牵头科室、参与人员）、时间安排、主要步骤和数据来源")]
 
 
 # ------------------------------------------------------------------ conclusion
@@ -172,15 +231,13 @@ def bands(rules: RuleSet) -> str:
 
 
 def conclusion(c: Context) -> list[Block]:
-    e, card = c.e, c.card
-    what = f"{e.unit}{e.year}年度部门整体绩效" if c.department else f"{e.project.name if e.project else ''}项目"
-    text = (f"根据{c.rules.title}对每个指标分别评分，{what}自评得分为{number(card.total)}分。"
-            f"按照{bands(c.rules)}的评价等级设置，评价等级为“{card.grade}”。")
+    e = c.e
+    what = f"{unit_text(e.unit)}{c.year}部门整体绩效" if c.department else f"{e.project.name if e.project else ''}项目"
+    text = (f"经对照绩效目标逐项评分，{what}自评得分为{number(c.total)}分。"
+            f"按照{bands(c.rules)}的评价等级设置，评价等级为“{c.grade}”。")
     blocks: list[Block] = [_p(text)]
     if not c.department and "problems" in _roles_of(c, "conclusion"):
         blocks.insert(0, Heading(2, "（一）自评得分及自评结果"))
-    for note in card.notes:
-        blocks.append(_p(f"计分说明：{note.rstrip('。')}。"))
     return blocks
 
 
@@ -195,16 +252,17 @@ def indicators(c: Context) -> list[Block]:
     for n, category in enumerate(c.card.categories, start=1):
         heading = f"{n}. {category.name}情况分析" if level == 3 else f"（{cn(n)}）{category.name}情况分析"
         blocks.append(Heading(level, heading))
-        rate = f"，得分率{percent(_rate(category.computed, category.weight))}" if category.weight else ""
+        points = c.category_score(category.name, category.computed)
+        rate = f"，得分率{percent(_rate(points, category.weight))}" if category.weight else ""
         # The category name right before 得分 makes the reader take it as that category's score, not the total.
-        head = f"{category.name}得分{number(category.computed)}分，权重{number(category.weight)}分{rate}。"
+        head = f"{category.name}得分{number(points)}分，权重{number(category.weight)}分{rate}。"
         if category.indicators:
             blocks.append(_p(head + _met_sentence(category.indicators)))
             blocks += [_p(text) for text in _unmet(c, category.indicators)]
         elif any(r.key == category.key and r.source == "budget_execution" for r in c.rules.categories):
             blocks.append(_p(head + _budget_sentence(c)))
         else:
-            blocks.append(_p(head + (f"{category.note}。" if category.note else "")))
+            blocks.append(_p(head))
     if c.department and c.e.tasks:
         blocks.append(Heading(level, f"{len(c.card.categories) + 1}. 年度主要任务完成情况" if level == 3 else
                               f"（{cn(len(c.card.categories) + 1)}）年度主要任务完成情况"))
@@ -224,7 +282,7 @@ def _rate(score: Decimal, weight: Decimal) -> Decimal:
 
 def _budget_sentence(c: Context) -> str:
     rate = c.e.budget.rate
-    return f"预算执行率为{percent(rate)}，按执行率计分。" if rate is not None else ""
+    return f"预算执行率为{percent(rate)}{c.doubt('budget.rate')}，按执行率计分。" if rate is not None else ""
 
 
 def _met_sentence(items: tuple[IndicatorScore, ...]) -> str:
@@ -256,8 +314,9 @@ def _unmet(c: Context, items: tuple[IndicatorScore, ...]) -> list[str]:
         target = leaf.target.raw if leaf is not None and leaf.target.raw else "未填写"
         actual = leaf.actual.raw if leaf is not None and leaf.actual.raw else "未填写"
         score = f"，本项计{number(i.used)}分（分值{number(i.weight)}分）" if i.weight is not None else ""
-        reason = leaf.deviation if leaf is not None and leaf.deviation else "（未说明偏差原因）"
-        out.append(f"未达成目标：{i.name}，指标值{target}，实际完成值{actual}{score}。偏差原因及改进措施：{reason.rstrip('。')}。")
+        reason = leaf.deviation.rstrip("。") if leaf is not None and leaf.deviation else \
+            f"【待填写：{i.name}实际完成值{actual}、未达到指标值{target}的原因及改进措施】"
+        out.append(f"{i.name}实际完成值{actual}，未达到指标值{target}{score}。偏差原因及改进措施：{reason}。")
     return out
 
 
@@ -284,8 +343,10 @@ def problems(c: Context) -> list[Block]:
     items = _problem_items(c)
     heading = [] if c.department else [Heading(2, "（二）发现的主要问题和改进措施")]
     if not items:
-        return heading + [_p("本年度预算执行率未低于规则要求的水平，各项绩效目标均已达成，未发现需说明的问题。"),
-                          prompt("其他问题和改进措施（如有）")]
+        rate = c.e.budget.rate
+        done = f"本年度预算执行率为{percent(rate)}，" if rate is not None else "本年度"
+        return heading + [_p(f"{done}各项绩效目标均已达成。"),
+                          prompt("预算管理和项目实施中发现的问题及改进措施（如无，写明“无”）")]
     return heading + [_p(f"{n}. {text}") for n, text in enumerate(items, start=1)] + [prompt("改进措施（如上文未写明）")]
 
 
@@ -293,9 +354,11 @@ def _problem_items(c: Context) -> list[str]:
     e, card, rules = c.e, c.card, c.rules
     out = []
     for item in card.explanations:
-        given = f"原因及改进措施：{item.given.rstrip('。')}。" if item.given else "文档未说明原因。"
         where = item.where.rsplit("/", 1)[-1]
-        out.append(f"{where}：{item.reason.split('，须')[0]}。{given}")
+        fact = _unit_words(item.reason.split('，须')[0])
+        given = f"原因及改进措施：{item.given.rstrip('。')}。" if item.given else \
+            f"原因及改进措施：【待填写：{where}{fact}的原因及改进措施】。"
+        out.append(f"{where}：{fact}。{given}")
     explained = {"budget_execution_rate"} if any(item.where == "预算执行率" for item in card.explanations) else set()
     threshold = rules.budget_execution.explain_below
     for t in e.tasks:
@@ -305,11 +368,20 @@ def _problem_items(c: Context) -> list[str]:
     for i in card.indicators:
         if i.met is False and i.applicable and i.common not in explained:
             leaf = _leaf(c, i.path)
+            target = leaf.target.raw if leaf is not None and leaf.target.raw else "未填写"
+            actual = leaf.actual.raw if leaf is not None and leaf.actual.raw else "未填写"
             reason = f"偏差原因及改进措施：{leaf.deviation.rstrip('。')}。" if leaf is not None and leaf.deviation \
-                else "文档未说明偏差原因。"
-            out.append(f"{i.name}未达成目标（指标值{leaf.target.raw if leaf else ''}，实际完成值"
-                       f"{leaf.actual.raw if leaf else ''}）。{reason}")
+                else f"偏差原因及改进措施：【待填写：{i.name}实际完成值{actual}、未达到指标值{target}的原因及改进措施】。"
+            out.append(f"{i.name}实际完成值{actual}，未达到指标值{target}。{reason}")
     return out
+
+
+def _unit_words(fact: str) -> str:
+    """A scorecard's reason in the words a unit writes: 实际为目标的466.67%，达到120.00%及以上 →
+    实际完成值为年度指标值的466.67%，大幅超过年度指标值."""
+    import re
+
+    return re.sub(r"实际为目标的([\d.]+%)，达到[\d.]+%及以上", r"实际完成值为年度指标值的\1，大幅超过年度指标值", fact)
 
 
 DRAFTERS: dict[str, Callable[[Context], list[Block]]] = {

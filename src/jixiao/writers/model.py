@@ -86,6 +86,8 @@ class Table:
         header: (first, last) rows to repeat at the top of every printed page
             (the indicator header), or None.
         widths: relative column widths (characters).
+        landscape: printed on a landscape page (a wide official form).
+        signature: the line under the form (填表人：…联系电话：…（盖章）), or None.
     """
 
     key: str
@@ -96,6 +98,8 @@ class Table:
     spans: tuple[Span, ...] = ()
     header: tuple[int, int] | None = None
     widths: tuple[int, ...] = ()
+    landscape: bool = False
+    signature: str | None = None
 
     @property
     def width(self) -> int:
@@ -127,6 +131,8 @@ class Paragraph:
     text: str
     drafted: bool = False
     placeholder: bool = False
+    role: Literal["body", "signature", "date"] = "body"
+    """signature / date: the 落款 and 成文日期 lines, right-aligned."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,12 @@ class Annex:
     title: str
 
 
+def closing(unit: str, date: str = "　　　　年　　月　　日") -> tuple[Paragraph, Paragraph]:
+    """落款 and 成文日期 at the end of the body: the unit's name over the date (left for the unit to fill),
+    right-aligned (成文日期 右空四字)."""
+    return Paragraph(unit, drafted=True, role="signature"), Paragraph(date, drafted=True, role="date")
+
+
 Block = Heading | Paragraph | TableBlock | Figure | Annex
 
 
@@ -172,3 +184,5 @@ class Report:
     unit: str
     blocks: tuple[Block, ...]
     notes: tuple[str, ...] = field(default=())
+    ruleset: tuple[str, str] | None = None
+    """(id, title) of the rule set the scores follow, written to the file's properties."""

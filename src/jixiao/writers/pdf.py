@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .fonts import fontconfig
 
-PACKAGES = "libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk"
+PACKAGES = "libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-arphic-ukai fonts-arphic-gbsn00lp"
 _CANDIDATES = ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice")
 
 

@@ -20,16 +20,19 @@ from dataclasses import dataclass
 from ..document import Evaluation, Kind, Section
 from ..rulesets import ReportSection, RuleSet, layout
 from . import draft
-from .model import Annex, Block, Figure, Heading, Paragraph, Report, TableBlock
-from .prose import Correction, reconcile
-from ..derive import Change, Settled, settle
+from .model import Annex, Block, Figure, Heading, Paragraph, Report, TableBlock, closing
+from .text import official
+from .keep import Dispute, Kept, keep, mark
+from .prose import Correction
+from ..derive import Change, Settled
 
 _NOISE = re.compile(r"[\s、，,（）()“”\"：:。]")
 
 
 @dataclass(frozen=True)
 class Composed:
-    """A report ready to write, with the settled document it shows and what the writer changed."""
+    """A report ready to write: the document it shows (the unit's declaration, its text marked where disputed),
+    the review beside it (``settled``), the ratios recomputed, the disputes and the sections left to fill."""
 
     report: Report
     settled: Settled
@@ -37,13 +40,16 @@ class Composed:
     changes: tuple[Change, ...]
     corrections: tuple[Correction, ...]
     unfinished: tuple[str, ...]
+    disputes: tuple[Dispute, ...] = ()
+    kept: Kept | None = None
 
 
 def report_title(e: Evaluation) -> str:
+    year = draft.year_text(e.year)
     if e.kind is Kind.DEPARTMENT:
-        return f"{e.year}年度{e.unit}部门整体绩效自评报告"
+        return f"{year}{draft.unit_text(e.unit)}部门整体绩效自评报告"
     assert e.project is not None
-    return f"{e.year}年度{e.project.name}项目绩效自评报告"
+    return f"{year}{e.project.name}项目绩效自评报告"
 
 
 def _matches(section: Section, wanted: ReportSection) -> bool:
@@ -56,15 +62,42 @@ def _has_text(section: Section) -> bool:
 
 
 def _own_blocks(section: Section, depth: int) -> list[Block]:
-    """The document's own subsection tree as headings and paragraphs (depth 1 is a level-2 heading)."""
+    """The document's own subsection tree as headings and paragraphs (depth 1 is a level-2 heading).
+
+    A numbered line is a heading only when its siblings are headings too: when any of them reads as a
+    sentence (long, or ending in punctuation), the whole run is a list of paragraphs (（一）负责组织…)."""
     blocks: list[Block] = []
     for line in section.text.splitlines():
         if line.strip():
-            blocks.append(Paragraph(line.strip()))
+            blocks.append(Paragraph(official(line.strip())))
+    listed = any(_sentence(sub.title) or _NUMBERED.match(sub.text.strip()) for sub in section.sections) or \
+        (bool(section.sections) and any(_NUMBERED.match(line.strip()) for line in section.text.splitlines()))
     for sub in section.sections:
-        blocks.append(Heading(min(depth + 1, 4), _sub_heading(sub, depth + 1)))
+        if listed:
+            first = _sub_heading(sub, depth + 1)
+            lines = [line.strip() for line in sub.text.splitlines() if line.strip()]
+            if lines and not _sentence(first):
+                first, lines = f"{first}{lines[0]}", lines[1:]
+            blocks.append(Paragraph(official(first)))
+            blocks += [Paragraph(official(line)) for line in lines]
+            for deeper in sub.sections:
+                blocks.append(Paragraph(official(_sub_heading(deeper, depth + 2))))
+                blocks += _own_blocks(deeper, depth + 2)
+            continue
+        blocks.append(Heading(min(depth + 1, 4), official(_sub_heading(sub, depth + 1))))
         blocks += _own_blocks(sub, depth + 1)
     return blocks
+
+
+_NUMBERED = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+"""A line that is an item of a （一）（二） list: when the parent's text or a sibling's text holds one, the
+reader split a list into sections, and the siblings are list items too."""
+
+
+def _sentence(title: str) -> bool:
+    """A title that is really a sentence of a list: long, or ending in punctuation."""
+    title = title.strip()
+    return len(title) > 30 or title.endswith(("。", "；", ";", "，", ",", "："))
 
 
 def _sub_heading(section: Section, level: int) -> str:
@@ -99,13 +132,18 @@ def _plan(e: Evaluation, rules: RuleSet) -> list[tuple[ReportSection | None, Sec
     return plan
 
 
-def compose(e: Evaluation, rules: RuleSet, charts: bool = True) -> Composed:
-    """Settle ``e``, reconcile its own text with the tables, and lay out the report."""
+def compose(e: Evaluation, rules: RuleSet, charts: bool = True, review: bool = False) -> Composed:
+    """Keep ``e``'s declaration (blanks and undisputed ratios filled), mark its own text where its tables dispute
+    it, and lay out the report; ``review``: the review annex (复核情况) closes it (:func:`jixiao.writers.write`
+    asks for it; a published report, composed without it, is the unit's declaration alone)."""
     from . import tables
 
-    settled = settle(e, rules)
-    doc, corrections = reconcile(settled.evaluation, rules)
-    ctx = draft.Context(doc, settled.card, rules)
+    kept = keep(e, rules)
+    settled = kept.settled
+    doc, marked = mark(kept.evaluation, rules, kept.claims)
+    disputes = kept.disputes + marked
+    doubts = {d.path: _doubt(d, doc) for d in disputes if d.blocking and d.path}
+    ctx = draft.Context(doc, settled.card, rules, doubts)
     blocks: list[Block] = []
     unfinished: list[str] = []
     notes: list[str] = []
@@ -134,11 +172,33 @@ def compose(e: Evaluation, rules: RuleSet, charts: bool = True) -> Composed:
                 figure = _category_figure(settled, notes)
                 if figure is not None:
                     blocks.append(figure)
+    blocks += closing(draft.unit_text(doc.unit))
+    annexes = 0
     if doc.kind is Kind.PROJECT:
-        blocks += [Annex("附件1", self_table.title), TableBlock(self_table)]
-    report = Report(report_title(doc), doc.unit, tuple(blocks),
-                    tuple(str(c) for c in settled.changes) + tuple(str(c) for c in corrections) + tuple(notes))
-    return Composed(report, settled, doc, settled.changes, corrections, tuple(unfinished))
+        annexes += 1
+        blocks += [Annex(f"附件{annexes}", self_table.title), TableBlock(self_table)]
+    if review:
+        from .review import review_table
+
+        table = review_table(kept, disputes)
+        annexes += 1
+        blocks += [Annex(f"附件{annexes}", table.title), TableBlock(table)]
+    report = Report(report_title(doc), draft.unit_text(doc.unit), tuple(blocks),
+                    tuple(str(c) for c in kept.recomputed) + tuple(str(d) for d in disputes) + tuple(notes),
+                    (rules.id, rules.title))
+    return Composed(report, settled, doc, kept.recomputed, (), tuple(unfinished), disputes, kept)
+
+
+def _doubt(d: Dispute, e: Evaluation) -> str:
+    """The note a drafted figure the review disputes carries: the amounts, never the implausible ratio."""
+    b = e.budget
+    if d.path == "budget.rate" and b.executed is not None and (b.adjusted or b.initial):
+        den = b.adjusted if b.adjusted is not None else b.initial
+        if b.executed > den:
+            from .text import money
+
+            return f"预算执行数{money(b.executed)}万元高于全年预算数{money(den)}万元，请核对金额"
+    return f"复核为{d.reviewed}" if d.reviewed and d.reviewed != "（未改写）" else "请核对金额"
 
 
 def _category_figure(settled: Settled, notes: list[str]) -> Figure | None:

@@ -2,11 +2,12 @@
 
 * 部门整体绩效自评表 (9 columns, seeds 000/003/004) and 项目绩效自评表 (8 columns,
   seed 001): identity, tasks, budget, then one row per third-level indicator,
-  一级/二级 cells merged down. Beside the total and grade, a 评分规则 row names
-  the rule set the scores follow (title and id): the categories, weights and
-  the total depend on it, and a region or year alone may pick another one, so
-  a reader takes it back from the form (without it, a 郑州 project's
-  投入和管理 points vanish when the read-back file is scored by 财预〔2020〕10号).
+  一级/二级 cells merged down. No row of the software's own is printed inside
+  an official form: the rule set the scores follow travels in the files'
+  properties (docx keywords, xlsx defined name ``JIXIAO_RULESET``) and in the
+  评分规则 row of the 复核 annex (:mod:`.review`), which the reader takes back
+  (without it, a 郑州 project's 投入和管理 points vanish when the read-back file
+  is scored by 财预〔2020〕10号).
 * 绩效目标申报表: the same identity and money with the targets only.
 * 各项指标得分情况表: 指标 / 权重分值 / 得分 / 得分率 and 合计.
 
@@ -99,15 +100,47 @@ def _rate(value: Decimal | None, r: int, num: int, den: int, field: str, formula
     return Cell(value, "percent", formula=text, field=field)
 
 
+def _agrees(rate: Decimal | None, num: Decimal | None, den: Decimal | None) -> bool:
+    """A stated rate the formula num/den shows as written (or none stated): only then is the cell live, so a
+    rate the unit stated and the review disputes is kept as stated, not replaced by Excel."""
+    if rate is None:
+        return True
+    if num is None or not den:
+        return False
+    from ..checks.tolerance import compare
+
+    return compare(rate, num / den * 100).usual
+
+
 def _level1(name: str, weight: Decimal | None) -> str:
     from .text import number
 
     return name if weight is None else f"{name}（{number(weight)}分）"
 
 
-def _ruleset(rules: RuleSet) -> Cell:
-    """评分规则: the rule set the form's scores follow, by title and id (the reader takes the id back)."""
-    return _t(f"{rules.title}（{rules.id}）", "ruleset")
+def _year(e: Evaluation) -> str:
+    """（2021年度）, or the prompt a partial import without a year needs."""
+    return f"（{e.year}年度）" if e.year else "（【待填写：年度】）"
+
+
+def ruleset_text(rules: RuleSet) -> str:
+    """The rule set by title and id (郑州市2021年度项目支出绩效自评评分规则（zhengzhou-2021-project）): the form
+    a reader takes the id back from (the 复核 annex's 评分规则 row, and the files' properties)."""
+    return f"{rules.title}（{rules.id}）"
+
+
+def _budget_score(b, r: int, rate: int, weight: int) -> Cell:  # noqa: ANN001 - document.Budget
+    """资金执行得分 = 分值 × min(执行率, 100%), live, when that is the stated score (or none is stated)."""
+    from decimal import ROUND_HALF_UP
+
+    formula = f'=IF({_ref(r, rate)}="","",ROUND(N({_ref(r, weight)})*MIN({_ref(r, rate)},1),2))'
+    if b.score is not None:
+        if b.rate is None or b.weight is None:
+            return _n(b.score, "budget.score")
+        expected = (b.weight * min(b.rate / 100, Decimal(1))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if expected != b.score:
+            return _n(b.score, "budget.score")
+    return Cell(b.score, "number", formula=formula, field="budget.score")
 
 
 def _grade_formula(total: str, rules: RuleSet) -> str:
@@ -128,7 +161,7 @@ def _sum_formula(cells: list[tuple[int, int]]) -> str:
 def _amount_cells(a: Amounts | None, r: int, col: int, path: str) -> list[Cell]:
     """年初 / 调整(全年) / 执行 / 执行率 of one budget line from column ``col``."""
     a = a or Amounts()
-    computable = a.executed is not None and bool(a.adjusted)
+    computable = a.executed is not None and bool(a.adjusted) and _agrees(a.rate, a.executed, a.adjusted)
     return [_m(a.initial, f"{path}.initial"), _m(a.adjusted, f"{path}.adjusted"), _m(a.executed, f"{path}.executed"),
             _rate(a.rate, r, col + 2, col + 1, f"{path}.rate", computable)]
 
@@ -163,7 +196,6 @@ def _department(e: Evaluation, rules: RuleSet) -> Table:
     g.row(_l(None), (Cell(), 5), _l("自评结果"), (_t(e.reported.grade, "reported.grade"), 2))
     g.down(0, top, top + 1)
     g.down(1, top, top + 1)
-    g.row(_l("评分规则"), (_ruleset(rules), 8))
     g.row(_l("年度履职目标"), (_t(e.goals.target, "goals.target"), 5), _l("年度履职目标完成情况"),
           (_t(e.goals.actual, "goals.actual"), 2))
     first = g.row(_l("年度主要任务"), _h("任务名称"), _h("主要内容"), _h("预算资金"), _h("其中：财政资金"),
@@ -174,7 +206,8 @@ def _department(e: Evaluation, rules: RuleSet) -> Table:
         g.row(_l(None), _t(t.name, f"{p}.name"), _t(t.content, f"{p}.content"), _m(t.budget, f"{p}.budget"),
               _m(t.budget_fiscal, f"{p}.budget_fiscal"), _t(t.status, f"{p}.status"), _m(t.executed, f"{p}.executed"),
               _m(t.executed_fiscal, f"{p}.executed_fiscal"),
-              _rate(t.rate, r, 6, 3, f"{p}.rate", t.executed is not None and bool(t.budget)))
+              _rate(t.rate, r, 6, 3, f"{p}.rate", t.executed is not None and bool(t.budget)
+                    and _agrees(t.rate, t.executed, t.budget)))
     g.down(0, first, g.at() - 1)
     b = e.budget
     first = g.row(_l("预算情况"), (_h(None), 2), _h("年初预算数"), _h("调整预算数"), _h("预算执行数"), _h("预算执行率"),
@@ -182,7 +215,7 @@ def _department(e: Evaluation, rules: RuleSet) -> Table:
     r = g.at()
     total = Amounts(initial=b.initial, adjusted=b.adjusted, executed=b.executed, rate=b.rate)
     g.row(_l(None), (_l("部门预算总额"), 2), *_amount_cells(total, r, 3, "budget"), _n(b.weight, "budget.weight"),
-          _n(b.score, "budget.score"))
+          _budget_score(b, r, 6, 7))
     budget_score = (r, 8)
     lines = (("1、资金来源：(1) 财政性资金", "by_source", "fiscal"), ("(2) 其他资金", "by_source", "other"),
              ("2、资金结构：(1) 基本支出", "by_structure", "basic"), ("(2) 项目支出", "by_structure", "project"))
@@ -216,7 +249,7 @@ def _project(e: Evaluation, rules: RuleSet) -> Table:
     r = g.at()
     total = Amounts(initial=b.initial, adjusted=b.adjusted, executed=b.executed, rate=b.rate)
     g.row(_l(None), _l("年度资金总额"), *_amount_cells(total, r, 2, "budget"), _n(b.weight, "budget.weight"),
-          _n(b.score, "budget.score"))
+          _budget_score(b, r, 5, 6))
     budget_score = (r, 7)
     source = b.by_source
     for label, line in (("其中：本年财政拨款", "fiscal"), ("其他资金", "other")):
@@ -228,7 +261,6 @@ def _project(e: Evaluation, rules: RuleSet) -> Table:
     g.row((_t(e.goals.target, "goals.target"), 4), (_t(e.goals.actual, "goals.actual"), 4))
     total_row = g.row(_l("总分值"), (_n(Decimal(100)), 2), _l("总得分"), (_n(e.reported.total, "reported.total"), 2),
                       _l("自评结果"), _t(e.reported.grade, "reported.grade"))
-    g.row(_l("评分规则"), (_ruleset(rules), 7))
     header = g.row(*map(_h, ("一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分",
                              "偏差原因分析及改进措施")))
     scores = _indicator_rows(g, e, False, 5)
@@ -262,15 +294,102 @@ def form_title(e: Evaluation, title: str) -> str:
 
 def form_note(e: Evaluation) -> str:
     """The line under the form's title: the year, and for a 申报表 alone that it is not a self-evaluation."""
-    year = f"（{e.year}年度）" if e.year else ""
+    year = _year(e)
     if declaration_only(e):
         return f"{year}  注：文件只有绩效目标申报表，未附自评表；实际完成值与得分空缺，所注得分无指标可依"
     return year
 
 
+def _national_project(e: Evaluation, rules: RuleSet, layout) -> Table:  # noqa: ANN001 - layout.Layout
+    """项目支出绩效自评表 of 财预〔2020〕10号 附件1: 项目资金 rows 年度资金总额 / 当年财政拨款 / 上年结转资金 /
+    其他资金 with 年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分; 年度总体目标 预期目标 / 实际完成情况;
+    the indicator rows under 绩效指标 with the form's pre-printed 二级 rows; 总分."""
+    from ..checks.narrative import resolve
+
+    project = e.project
+    assert project is not None  # the model refuses a project document without it
+    g = _Grid(9)
+    department = project.department or ""
+    if project.department_code:
+        department = f"[{project.department_code}]{department}"
+    g.row(_l("项目名称"), (_t(project.name, "project.name"), 8))
+    g.row(_l("主管部门"), (_t(department or None, "project.department"), 3), _l("实施单位"),
+          (_t(project.implementer, "project.implementer"), 4))
+    b = e.budget
+    first = g.row(_l("项目资金（万元）"), (_h(None), 2), _h("年初预算数"), _h("全年预算数"), _h("全年执行数"),
+                  _h("分值"), _h("执行率"), _h("得分"))
+    budget_score = None
+    for line in layout.budget_lines:
+        r = g.at()
+        if line.field == "budget":
+            a = Amounts(initial=b.initial, adjusted=b.adjusted, executed=b.executed, rate=b.rate)
+        else:
+            a = resolve(e, line.field) if line.field else None
+            a = a or Amounts()
+        path = line.field or None
+        computable = a.executed is not None and bool(a.adjusted) and _agrees(a.rate, a.executed, a.adjusted)
+        money = [_m(a.initial, f"{path}.initial") if path else _m(None, ""),
+                 _m(a.adjusted, f"{path}.adjusted") if path else _m(None, ""),
+                 _m(a.executed, f"{path}.executed") if path else _m(None, "")]
+        if not path:
+            money = [Cell(), Cell(), Cell()]
+        rate = _rate(a.rate, r, 5, 4, f"{path}.rate", computable) if path else Cell()
+        if line.field == "budget":
+            g.row(_l(None), (_l(line.label), 2), *money, _n(b.weight, "budget.weight"), rate, _budget_score(b, r, 7, 6))
+            budget_score = (r, 8)
+        else:
+            g.row(_l(None), (_l(line.label), 2), *money, _t("—"), rate, _t("—"))
+    g.down(0, first, g.at() - 1)
+    goals = g.row(_l("年度总体目标"), (_h("预期目标"), 4), (_h("实际完成情况"), 4))
+    g.row(_l(None), (_t(e.goals.target, "goals.target"), 4), (_t(e.goals.actual, "goals.actual"), 4))
+    g.down(0, goals, g.at() - 1)
+    header = g.row(*map(_h, ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                             "偏差原因分析及改进措施")))
+    scores = []
+    for i, category in enumerate(e.indicators):
+        first1 = g.at()
+        printed = list(layout.preprinted.get(category.name, ()))
+        groups = list(enumerate(category.children or ()))
+        have = {group.name for _, group in groups}
+        for j, group in groups:
+            first2 = g.at()
+            for k, leaf in enumerate(group.children or ()):
+                path = f"indicators[{i}].children[{j}].children[{k}]"
+                r = g.row(_l(None), _l(_level1(category.name, category.weight)), _l(group.name),
+                          _t(leaf.name, f"{path}.name"), _t(leaf.target.raw, f"{path}.target"),
+                          _t(leaf.actual.raw, f"{path}.actual"), _n(leaf.weight, f"{path}.weight"),
+                          _n(leaf.score, f"{path}.score"), _t(leaf.deviation, f"{path}.deviation"))
+                scores.append((r, 7))
+            if g.at() > first2:
+                g.down(2, first2, g.at() - 1)
+        for name in printed:  # the form's own rows the unit did not use: printed, left blank
+            if name not in have:
+                g.row(_l(None), _l(_level1(category.name, category.weight)), _l(name), *[Cell()] * 6)
+        if g.at() > first1:
+            g.down(1, first1, g.at() - 1)
+    g.down(0, header, g.at() - 1)
+    # 总分: the form's 分值 column of this row (100) is left empty: a reader takes the first figure after 总分.
+    total_row = g.row((_l("总分"), 6), Cell(), _n(e.reported.total, "reported.total"), Cell())
+    _total_cells(g, e, rules, (total_row, 7), None, [rc for rc in [budget_score, *scores] if rc is not None])
+    return g.table("self_evaluation", layout.title, form_note(e), "单位：万元", (header, header),
+                   (7, 8, 9, 12, 9, 9, 6, 6, 14))
+
+
 def self_evaluation(e: Evaluation, rules: RuleSet) -> Table:
-    """部门整体绩效自评表 or 项目绩效自评表."""
-    return _department(e, rules) if e.kind is Kind.DEPARTMENT else _project(e, rules)
+    """The official self-evaluation form the rule set's layout names (:mod:`.layout`): 部门整体绩效自评表 (郑州),
+    项目绩效自评表 (郑州, seed 001) or 项目支出绩效自评表 (财预〔2020〕10号 附件1); landscape and signed."""
+    from dataclasses import replace
+
+    from .layout import layout_for
+
+    layout = layout_for(rules, e.kind)
+    if layout.builder == "national_project":
+        table = _national_project(e, rules, layout)
+    elif e.kind is Kind.DEPARTMENT:
+        table = _department(e, rules)
+    else:
+        table = _project(e, rules)
+    return replace(table, landscape=layout.landscape, signature=layout.signature)
 
 
 # ------------------------------------------------------------------ targets form
@@ -323,7 +442,7 @@ def targets(e: Evaluation) -> Table:
             g.down(0, first1, g.at() - 1)
     title = "部门整体支出绩效目标申报表" if department else "项目支出绩效目标申报表"
     widths = (9, 10, 14, 9, 8, 14) if department else (9, 10, 14, 10, 14)
-    return g.table("targets", title, f"（{e.year}年度）", "单位：万元", (header, header), widths)
+    return g.table("targets", title, _year(e), "单位：万元", (header, header), widths)
 
 
 # ------------------------------------------------------------------ category table
@@ -339,7 +458,7 @@ def categories(e: Evaluation) -> Table | None:
     for i, c in enumerate(rows):
         r = g.at()
         p = f"reported.categories[{i}]"
-        computable = c.weight is not None and c.score is not None
+        computable = c.weight is not None and c.score is not None and _agrees(c.rate, c.score, c.weight)
         g.row(_l(c.name), _n(c.weight, f"{p}.weight"), _n(c.score, f"{p}.score"),
               _rate(c.rate, r, 2, 1, f"{p}.rate", computable))
     weights = [c.weight for c in rows if c.weight is not None]
@@ -413,7 +532,7 @@ def supplement(e: Evaluation, everything: bool = False) -> Table | None:
         g.row(_l(label), cell, _t(unit))
     if g.at() == 1:
         return None
-    return g.table("supplement", "预算执行及绩效管理补充数据表", f"（{e.year}年度）", None, (0, 0), (16, 12, 6))
+    return g.table("supplement", "预算执行及绩效管理补充数据表", _year(e), None, (0, 0), (16, 12, 6))
 
 
 # ------------------------------------------------------------------ blank forms
@@ -454,5 +573,6 @@ def _live_blank(table: Table, rules: RuleSet) -> Table:
         if grade is not None:
             formula = _grade_formula(_ref(*total), rules)[1:]
             rows[grade[0]][grade[1]] = Cell(None, formula=f'=IF({_ref(*total)}=0,"",{formula})', field="reported.grade")
-    return Table(table.key, table.title, table.subtitle, table.note, tuple(tuple(r) for r in rows), table.spans,
-                 table.header, table.widths)
+    from dataclasses import replace
+
+    return replace(table, rows=tuple(tuple(r) for r in rows))

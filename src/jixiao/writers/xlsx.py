@@ -17,6 +17,8 @@ the file is read back, so the workbook reads as the document it was written from
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import io
 import re
 from decimal import Decimal
@@ -75,6 +77,7 @@ def _value(cell: Cell) -> object:
     return value
 
 
+@lru_cache(maxsize=1)
 def _styles():  # noqa: ANN202
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -150,6 +153,9 @@ def draw(ws, table: Table) -> None:  # noqa: ANN001 - openpyxl Worksheet
     for s in table.spans:
         ws.merged_cells.add(CellRange(min_row=s.row + TOP, min_col=s.col + 1, max_row=s.row + s.rows - 1 + TOP,
                                       max_col=s.col + s.cols))
+    if table.signature:  # 填表人 / 联系电话 / 单位负责人 / 盖章, under the form as printed
+        line = ws.cell(len(table.rows) + TOP + 1, 1, table.signature)
+        line.font = st["body"]
     weights = table.widths if len(table.widths) == width else (10,) * width
     for c, weight in enumerate(weights, start=1):
         ws.column_dimensions[get_column_letter(c)].width = weight * 1.9
@@ -158,7 +164,7 @@ def draw(ws, table: Table) -> None:  # noqa: ANN001 - openpyxl Worksheet
 
 def _print_setup(ws, table: Table) -> None:  # noqa: ANN001
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait" if table.width <= 9 else "landscape"
+    ws.page_setup.orientation = "landscape" if table.landscape or table.width > 9 else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -171,7 +177,7 @@ def _print_setup(ws, table: Table) -> None:  # noqa: ANN001
         ws.print_title_rows = f"{first + TOP}:{last + TOP}"
         if first + TOP > 1:
             ws.freeze_panes = ws.cell(last + TOP + 1, 1)
-    ws.print_area = f"A1:{_a1(len(table.rows) - 1, table.width - 1)}"
+    ws.print_area = f"A1:{_a1(len(table.rows) - (0 if table.signature else 1), table.width - 1)}"
 
 
 def _validation(ws, table: Table) -> None:  # noqa: ANN001
@@ -188,7 +194,7 @@ def _validation(ws, table: Table) -> None:  # noqa: ANN001
     ws.add_data_validation(dv)
 
 
-def _book(tables: list[tuple[str, Table]], title: str) -> bytes:
+def _book(tables: list[tuple[str, Table]], title: str, rules: RuleSet | None = None) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -199,13 +205,20 @@ def _book(tables: list[tuple[str, Table]], title: str) -> bytes:
         _validation(ws, table)
     book.properties.title = title
     book.properties.creator = "Jixiao"
+    if rules is not None:  # the rule set travels with the file, not inside a form
+        from openpyxl.workbook.defined_name import DefinedName
+
+        book.defined_names["JIXIAO_RULESET"] = DefinedName("JIXIAO_RULESET", attr_text=f'"{rules.id}"')
+        book.properties.keywords = f"jixiao-ruleset={rules.id}"
+        book.properties.category = rules.title
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def write_tables(e: Evaluation, rules: RuleSet) -> bytes:
-    """The settled document's 自评表, 各项指标得分情况表 and 绩效目标申报表 as .xlsx bytes."""
+def write_tables(e: Evaluation, rules: RuleSet, review: Table | None = None) -> bytes:
+    """The document's 自评表, 各项指标得分情况表, 补充数据 and 绩效目标申报表 as .xlsx bytes, and the
+    自评复核情况表 (``review``) on a sheet of its own."""
     from . import tables
 
     sheets = [("自评表", tables.self_evaluation(e, rules))]
@@ -216,13 +229,16 @@ def write_tables(e: Evaluation, rules: RuleSet) -> bytes:
     if extra is not None:
         sheets.append(("补充数据", extra))
     sheets.append(("目标申报表", tables.targets(e)))
+    if review is not None:
+        sheets.append(("复核情况", review))
     name = e.project.name if e.project else e.unit
-    return _book(sheets, f"{e.year}年度{name}{tables.form_title(e, '绩效自评表')}")
+    year = f"{e.year}年度" if e.year else ""
+    return _book(sheets, f"{year}{name or ''}{tables.form_title(e, '绩效自评表')}", rules)
 
 
-def template(kind: Kind, rules: RuleSet) -> bytes:
+def template(kind: Kind, rules: RuleSet, year: int | None = None) -> bytes:
     """Blank forms of ``kind`` under ``rules``: the categories and weights filled, everything else to type."""
     from . import tables
 
-    form, extra, goals = tables.blank(kind, rules)
-    return _book([("自评表", form), ("补充数据", extra), ("目标申报表", goals)], f"{form.title}（空白）")
+    form, extra, goals = tables.blank(kind, rules, year)
+    return _book([("自评表", form), ("补充数据", extra), ("目标申报表", goals)], f"{form.title}（空白）", rules)
