@@ -29,6 +29,8 @@ KNOWN = {
     # writers correct the prose with the narrative checks' figures
     ("writers.tables", "checks.narrative"), ("writers.draft", "checks.narrative"),
     ("writers.prose", "checks"), ("writers.prose", "checks.claims"), ("writers.prose", "checks.narrative"),
+    # the writer's keep layer marks the unit's text with the narrative checks' disputes (issue 18)
+    ("writers.keep", "checks"), ("writers.keep", "checks.narrative"),
     # shells reaching below the services
     ("web.jobs.archive", "readers"), ("web.evaluations.services", "readers"),
 }

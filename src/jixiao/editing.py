@@ -143,12 +143,21 @@ def finding_json(f: Finding, data: dict[str, Any] | None = None) -> dict[str, An
             "found": f.found, "label": label_for(f.where.field or "", data)}
 
 
-def analyse(data: Any, ruleset: str | None = None, previous: Evaluation | None = None) -> Analysis:
-    """Validate ``data``, settle it under its rule set, score and check it. Never raises on bad data."""
+def analyse(data: Any, ruleset: str | None = None, previous: Evaluation | None = None,
+            stored: bool = False) -> Analysis:
+    """Validate ``data``, settle it under its rule set, score and check it. Never raises on bad data.
+
+    ``stored``: the document is to be saved as an evaluation of the platform, which is of a unit and a
+    year, so a missing 单位名称 or 评价年度 is a problem (a document read from a file may lack them).
+    """
     loaded = load_data(data, EDITOR_FILE, lines={})
     if loaded.evaluation is None:
         return Analysis(problems=loaded.problems)
     e = loaded.evaluation
+    if stored and (e.year is None or not e.unit):
+        return Analysis(e, problems=[Problem(EDITOR_FILE, None, path, f"缺少{FIELD_NAMES[path]}：保存的自评须写明{FIELD_NAMES[path]}",
+                                             FIELD_NAMES[path]) for path in ("year", "unit")
+                                     if (e.year is None if path == "year" else not e.unit)])
     try:
         rules = ruleset_for(e, ruleset)
     except RuleSetError as exc:

@@ -38,6 +38,8 @@ from .vocabulary import (BUDGET_COLUMNS, BUDGET_LINES, CATEGORIES, CATEGORY_COLU
 COMPARATORS = {"≥", "≤", "=", ">", "<", "＞", "＜", "≧", "≦", "＝", ">=", "<="}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TASK_NAME = re.compile(r"(?:重点)?(?:工作)?任务\s*[0-9一二三四五六七八九十]{1,3}\s*[:：.、]?")
+_WEIGHT_TAIL = re.compile(r"^\s*[\d.]*\s*分?\s*[)）]\s*$")
+_WEIGHT_OPEN = re.compile(r"[(（]\s*[\d.]*$")
 _CATEGORY_WEIGHT = re.compile(r"^(?P<name>.+?)[(（]\s*(?P<w>\d+(?:\.\d+)?)\s*分?\s*[)）]$")
 _YEAR_SUBTITLE = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -857,6 +859,14 @@ class Assembler:
     def _category(self, cell: Cell) -> None:
         text = cell.text
         weight = None
+        if (self.categories and _WEIGHT_TAIL.match(unicodedata.normalize("NFKC", text))
+                and _WEIGHT_OPEN.search(unicodedata.normalize("NFKC", self.categories[-1]["name"]))):
+            # 「效益指标（30」 / 「分）」: a page or line broke the cell inside its weight; the tail completes it
+            current = self.categories[-1]
+            whole = _CATEGORY_WEIGHT.match(unicodedata.normalize("NFKC", current["name"] + text))
+            if whole:
+                current["name"], current["weight"] = whole.group("name").strip(), Decimal(whole.group("w"))
+            return
         m = _CATEGORY_WEIGHT.match(unicodedata.normalize("NFKC", text))
         if m:
             text, weight = m.group("name").strip(), Decimal(m.group("w"))

@@ -275,7 +275,7 @@ def mark(e: Evaluation, rules: RuleSet, claims: tuple | None = None) -> tuple[Ev
         disputes.append(dispute)
     rate = e.budget.rate
     threshold = rules.budget_execution.explain_below
-    if rate is not None and rate < threshold:
+    if rate is not None and threshold is not None and rate < threshold:  # a rule set may set no threshold
         fact = f"预算执行率{percent(rate)}，低于{number(threshold)}%"
         for path, text in _section_texts(e):
             texts.setdefault(path, text)

@@ -107,7 +107,7 @@ def _agrees(rate: Decimal | None, num: Decimal | None, den: Decimal | None) -> b
         return True
     if num is None or not den:
         return False
-    from ..checks.tolerance import compare
+    from ..tolerance import compare
 
     return compare(rate, num / den * 100).usual
 

@@ -130,7 +130,7 @@ def create(unit: Unit, data: dict[str, Any], user: Any, note: str, project: Proj
     from the declared ones are shown by the analysis (beside the declaration), never written into it.
     Raises Invalid when the data does not validate, Exists when the unit already has this evaluation.
     """
-    analysis = editing.analyse(data)
+    analysis = editing.analyse(data, stored=True)
     if not analysis.ok:
         raise Invalid("；".join(f"{p['label'] or p['path']}：{p['message']}"
                                     for p in analysis.to_json()["problems"]) or "文档无效")
@@ -175,7 +175,7 @@ def save(record_id: int, data: Any, base_version: int, user: Any, note: str = ""
     so of two racing saves exactly one wins on any database and the other gets a
     conflict listing what the winner changed. Identical content makes no version.
     """
-    analysis = editing.analyse(data)
+    analysis = editing.analyse(data, stored=True)
     if not analysis.ok:
         return Saved("invalid", analysis=analysis, message="文档有不能保存的错误，请按提示修改")
     doc = editing.document_json(analysis.evaluation)  # as declared: what every door checks
