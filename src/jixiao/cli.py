@@ -493,14 +493,19 @@ if __name__ == "__main__":  # pragma: no cover
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn 工作进程数")
-@click.option("--no-demo", is_flag=True, help="空数据库时不载入演示数据")
+@click.option("--demo/--no-demo", default=None,
+              help="空数据库时载入演示数据（开发配置默认载入；生产配置 settings_production 下从不载入）")
 @click.option("--no-worker", is_flag=True, help="不启动后台处理进程（批量任务由别处的 db_worker 执行）")
-def serve_command(port: int, host: str, workers: int, no_demo: bool, no_worker: bool) -> None:
+def serve_command(port: int, host: str, workers: int, demo: bool | None, no_worker: bool) -> None:
     """启动网页平台（默认 SQLite，数据在 ./jixiao-data；设置 DATABASE_URL 则用 PostgreSQL）。
 
-    首次启动时建表，并把自带的示例载入为演示财政局，打印演示账号；同时启动一个后台处理进程
-    （批量导入、批量生成报告），随服务一起停止。
+    首次启动时建表；开发配置下把自带的示例载入为演示财政局并打印演示账号（--no-demo 不载入），
+    生产配置（DJANGO_SETTINGS_MODULE=jixiao.web.settings_production）下从不载入演示数据、不打印密码，
+    并在启动时收集静态文件。同时启动一个后台处理进程（批量导入、批量生成报告），随服务一起停止。
     """
-    from .web.server import serve
+    from .web.server import SettingsError, serve
 
-    serve(host, port, workers, demo=not no_demo, echo=click.echo, worker=not no_worker)
+    try:
+        serve(host, port, workers, demo=demo is not False, echo=click.echo, worker=not no_worker)
+    except SettingsError as exc:
+        _fail(str(exc))
