@@ -41,7 +41,24 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Guarded(click.Group):
+    """Any failure a command did not foresee is one line naming what failed (exit 2), never a traceback;
+    ``JIXIAO_DEBUG=1`` shows the traceback for a bug report."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            if os.environ.get("JIXIAO_DEBUG") == "1":
+                raise
+            files = " ".join(a for a in sys.argv[2:] if not a.startswith("-"))
+            _fail(f"处理 {escape(files) or '输入'} 时出错（{type(exc).__name__}：{escape(str(exc))[:200]}）；"
+                  "设置 JIXIAO_DEBUG=1 可查看详细信息")
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jixiao")
 def main() -> None:
     """绩效（Jixiao）：预算绩效自评的评分、核查与报告。"""

@@ -268,3 +268,56 @@ def test_production_serve_on_an_empty_database_creates_no_account_prints_no_pass
     with sqlite3.connect(data / "jixiao.sqlite3") as db:
         assert db.execute("select count(*) from auth_user").fetchone()[0] == 0
         assert db.execute("select count(*) from orgs_bureau").fetchone()[0] == 0
+
+
+# ---------------------------------------------------------------- hostile files at the web doors
+
+
+def _corrupt_docx(world) -> bytes:  # noqa: ANN001
+    import io
+    import struct
+    import zipfile
+
+    from jixiao.service import ruleset_for
+    from jixiao.writers import write
+
+    e = world.eval_a.to_domain()
+    raw = write(e, "docx", ruleset_for(e)).data
+    info = zipfile.ZipFile(io.BytesIO(raw)).getinfo("word/document.xml")
+    n, m = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+    start = info.header_offset + 30 + n + m
+    out = bytearray(raw)
+    for i in range(start + 5, start + 60):
+        out[i] ^= 0x55
+    return bytes(out)
+
+
+def test_a_corrupt_office_file_is_a_message_at_the_form_and_the_api_never_a_500(world, client_for):
+    import io
+
+    from django.test import Client
+
+    from jixiao.web.api.models import ApiToken
+    from jixiao.web.evaluations.models import Evaluation
+
+    raw = _corrupt_docx(world)
+    before = Evaluation.objects.count()
+    upload = io.BytesIO(raw)
+    upload.name = "坏.docx"
+    page = client_for(world.alice).post("/evaluations/new/", {"start": "upload", "file": upload})
+    assert page.status_code == 200 and "坏.docx" in page.content.decode() and "已损坏" in page.content.decode()
+    upload = io.BytesIO(raw)
+    upload.name = "坏.docx"
+    _, token = ApiToken.issue(world.alice, "测试")
+    api = Client().post("/api/v1/evaluations/import", {"file": upload}, headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 400 and "坏.docx" in api.json()["detail"] and "已损坏" in api.json()["detail"]
+    assert Evaluation.objects.count() == before
+
+
+def test_an_imported_file_with_a_nul_is_refused_by_the_same_policy(world):
+    from jixiao.web.evaluations import services
+
+    doc = dict(world.eval_a.document)
+    doc["unit"] = doc["unit"] + "\x00附"
+    with pytest.raises(services.Unreadable, match=r"无法导入「含NUL\.json」：文件中「unit」含有NUL 字符"):
+        services.read_report(json.dumps(doc, ensure_ascii=False).encode(), "含NUL.json")
