@@ -526,3 +526,41 @@ def serve_command(port: int, host: str, workers: int, demo: bool | None, no_work
         serve(host, port, workers, demo=demo is not False, echo=click.echo, worker=not no_worker)
     except SettingsError as exc:
         _fail(str(exc))
+
+
+@main.command("backup")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(output: Path) -> None:
+    """备份网页平台的全部数据（数据库与全部证明材料等附件）到一个文件；服务运行时也可备份，内容一致。
+
+    数据库同 jixiao serve（JIXIAO_DATA_DIR 下的 SQLite，或 DATABASE_URL 指定的 PostgreSQL）。
+    """
+    from .web.server import SettingsError, setup
+
+    try:
+        setup()
+        from .web.backup import BackupError, backup
+
+        backup(output, echo=click.echo)
+    except (SettingsError, BackupError) as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"无法写入 {output}：{exc.strerror or exc}")
+
+
+@main.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(archive: Path) -> None:
+    """把 jixiao backup 生成的备份恢复到一个空的实例（新的 JIXIAO_DATA_DIR 或新建的 PostgreSQL 数据库）。
+
+    目标数据库已有数据时拒绝恢复；全部数据在一个事务中写入，出错时不留下任何部分数据。
+    """
+    from .web.server import SettingsError, setup
+
+    try:
+        setup()
+        from .web.backup import BackupError, restore
+
+        restore(archive, echo=click.echo)
+    except (SettingsError, BackupError) as exc:
+        _fail(str(exc))
