@@ -321,3 +321,26 @@ def test_an_imported_file_with_a_nul_is_refused_by_the_same_policy(world):
     doc["unit"] = doc["unit"] + "\x00附"
     with pytest.raises(services.Unreadable, match=r"无法导入「含NUL\.json」：文件中「unit」含有NUL 字符"):
         services.read_report(json.dumps(doc, ensure_ascii=False).encode(), "含NUL.json")
+
+
+def test_evidence_has_a_quota_of_files_and_bytes(world, client_for, settings):
+    import io
+
+    from jixiao.web.evaluations.models import Attachment
+
+    settings.JIXIAO_EVIDENCE_FILES = 2
+    settings.JIXIAO_EVIDENCE_BYTES = 3000
+    client = client_for(world.alice)
+
+    def upload(name: str, size: int):  # noqa: ANN202
+        f = io.BytesIO(b"x" * size)
+        f.name = name
+        return client.post(f"/evaluations/{world.eval_a.pk}/evidence/", {"file": f, "path": ""})
+
+    assert upload("一.pdf", 1000).status_code == 200
+    too_big = upload("二.pdf", 2500)
+    assert too_big.status_code == 400 and "超过上限" in too_big.json()["message"] and "二.pdf" in too_big.json()["message"]
+    assert upload("二.pdf", 1500).status_code == 200
+    too_many = upload("三.pdf", 10)
+    assert too_many.status_code == 400 and "达到上限 2 个" in too_many.json()["message"]
+    assert Attachment.objects.filter(evaluation=world.eval_a, purpose=Attachment.EVIDENCE).count() == 2

@@ -152,6 +152,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 JIXIAO_MAX_UPLOAD = 20 * 1024 * 1024
+# Evidence (证明材料) per evaluation: at most this many files and bytes (views/editing._over_quota).
+JIXIAO_EVIDENCE_FILES = int(os.environ.get("JIXIAO_EVIDENCE_FILES", "200"))
+JIXIAO_EVIDENCE_BYTES = int(os.environ.get("JIXIAO_EVIDENCE_MB", "200")) * 1024 * 1024
 # A batch import may be a folder of many files (the jobs app caps a job at 1000 files and 200 MB).
 DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 
