@@ -28,7 +28,7 @@ the peak memory of the parsing worker and of the whole process, and output that 
     nice -n 19 python bench/fuzz.py -n 10000 --seconds 2400 --jobs 2 --out bench/out/fuzz
     python bench/fuzz.py --replay bench/out/fuzz/crash-0001.docx   # one file, traceback shown
 
-Failures are kept in ``--out`` (the mutant and a .txt with what happened) for regression tests.
+Failures are kept in ``--out`` (the mutant and ``…-result.json`` with what happened) for regression tests.
 """
 
 from __future__ import annotations
@@ -465,7 +465,7 @@ def main() -> None:
         failures += 1
         stem = args.out / f"{what[0]}-{index:05d}"
         stem.with_suffix(SUFFIX[fmt]).write_bytes(data)
-        stem.with_suffix(".txt").write_text(json.dumps({"format": fmt, "level": level, **result}, ensure_ascii=False,
+        stem.with_name(stem.name + "-result.json").write_text(json.dumps({"format": fmt, "level": level, **result}, ensure_ascii=False,
                                                        indent=1), encoding="utf-8")
 
     try:

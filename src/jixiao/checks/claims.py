@@ -102,7 +102,13 @@ def _normalise(text: str) -> str:
     return re.sub(r"[ \u3000]+", "", text)
 
 
+_MAX_DIGITS = 40
+"""A figure of more digits is no figure of a report (and no JSON reader takes thousands of digits)."""
+
+
 def _decimal(text: str) -> Decimal | None:
+    if len(text) > _MAX_DIGITS + 12:  # the digits plus separators of a 40-digit figure
+        return None
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
