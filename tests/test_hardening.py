@@ -6,7 +6,9 @@ compressed content stream, a page of a million rules) and the bounded worker's o
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -200,3 +202,59 @@ def test_good_files_read_the_same_in_the_worker_and_in_process(office, monkeypat
     inprocess = {fmt: read_bytes(raw, f"a.{fmt}") for fmt, raw in office.items()}
     for fmt in office:
         assert bounded[fmt].ok and bounded[fmt].evaluation == inprocess[fmt].evaluation, fmt
+
+
+# ---------------------------------------------------------------- numbers no JSON reader takes
+
+
+def _strict(text: str) -> None:
+    def constant(name: str) -> None:
+        raise ValueError(name)
+
+    json.loads(text, parse_constant=constant)  # Python refuses integers of more than 4,300 digits
+
+
+def test_a_cell_of_thousands_of_digits_is_no_figure():
+    from jixiao.readers.base import number, percent
+
+    assert number("9" * 5000) is None and number("1" * 41) is None and number("1" * 40) == int("1" * 40)
+    assert percent("9" * 5000 + "%") is None and percent("59.90%") == "59.90%"
+
+
+def test_a_figure_of_thousands_of_digits_in_prose_never_reaches_the_json():
+    from jixiao import forms
+    from jixiao.native import dump_json, json_dumps, load_file
+    from jixiao.service import check_document
+
+    e = load_file(EXAMPLE).evaluation
+    text = forms.render(e, "txt").decode("utf-8")
+    huge = "9" * 5000
+    lines = [re.sub(r"\d+(?:\.\d+)?(?=万元|元|%|分|个|册)", huge, line) if "\t" not in line else line
+             for line in text.split("\n")]
+    hostile = "\n".join(lines)
+    assert hostile.count(huge) >= 3, "the example's prose has figures with units"
+    imported = read_bytes(hostile.encode(), "长数字.txt")
+    assert imported.ok
+    _strict(dump_json(imported.evaluation))
+    _, findings = check_document(imported.evaluation)
+    _strict(json_dumps({"findings": [f.to_dict() for f in findings]}))
+
+
+def test_seed_prose_with_figures_of_thousands_of_digits_gives_valid_json(seeds_dir):
+    """Where a seed's tables lack a figure the reader takes it from the prose (R503): those figures too."""
+    from jixiao.checks import claims
+    from jixiao.native import dump_json, json_dumps
+    from jixiao.service import check_document
+
+    huge = "9" * 5000
+    assert claims.extract_text(f"预算执行金额为{huge}万元，执行率为{huge}%") == []
+    for seed in sorted(seeds_dir.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        hostile = "\n".join(re.sub(r"\d+(?:\.\d+)?(?=\s*(?:万元|元|%|个|项))", huge, line) if "\t" not in line else line
+                            for line in text.split("\n"))
+        assert hostile.count(huge) > 5, seed.name
+        imported = read_bytes(hostile.encode(), seed.name)
+        assert imported.ok, seed.name
+        _strict(dump_json(imported.evaluation))
+        _, findings = check_document(imported.evaluation)
+        _strict(json_dumps({"findings": [f.to_dict() for f in findings]}))
