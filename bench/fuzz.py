@@ -333,10 +333,12 @@ def run_one(path: str) -> dict:
 
     result: dict = {"ok": False}
     started = time.perf_counter()
-    safety.last_peak_kb = 0
+    safety.last_peak_kb = safety.last_base_kb = 0
     try:
         imported = import_file(path)
+        result["import_seconds"] = time.perf_counter() - started
         result["child_kb"] = safety.last_peak_kb
+        result["child_added_kb"] = max(0, safety.last_peak_kb - safety.last_base_kb)
         if imported.ok:
             result["ok"] = True
             bad = _strict_json(dump_json(imported.evaluation))
@@ -346,6 +348,7 @@ def run_one(path: str) -> dict:
                 _, findings = check_document(imported.evaluation)
             except RuleSetError:
                 findings = []
+            result["check_seconds"] = time.perf_counter() - started - result["import_seconds"]
             bad = _strict_json(json_dumps({"findings": [f.to_dict() for f in findings]}))
             if bad:
                 result["invalid_json"] = f"check: {bad}"
@@ -408,7 +411,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--slow", type=float, default=10.0, help="a run over this is reported as slow")
     parser.add_argument("--kill", type=float, default=60.0, help="a run over this is killed (a hang)")
-    parser.add_argument("--memory-mb", type=float, default=512.0, help="peak memory reported as too much")
+    parser.add_argument("--memory-mb", type=float, default=512.0,
+                        help="memory a parse may add (the worker's peak less the pages it shares with its parent)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "fuzz")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--replay", type=Path, help="run one file in this process and print what happened")
@@ -428,7 +432,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     workers = [Worker() for _ in range(args.jobs)]
     tmp = Path(tempfile.mkdtemp(prefix="jixiao-fuzz-"))
-    counts = {"mutants": 0, "read": 0, "refused": 0, "traceback": 0, "slow": 0, "hang": 0, "died": 0,
+    counts = {"mutants": 0, "read": 0, "refused": 0, "traceback": 0, "slow": 0, "slow_check": 0, "hang": 0, "died": 0,
               "memory": 0, "invalid_json": 0}
     by_level: dict[str, int] = {}
     peak_child = peak_self = 0.0
@@ -441,7 +445,7 @@ def main() -> None:
         by_level[f"{fmt}/{level}"] = by_level.get(f"{fmt}/{level}", 0) + 1
         seconds = result.get("seconds", 0.0)
         slowest = max(slowest, seconds)
-        child = result.get("child_kb", 0) / 1024
+        child = result.get("child_added_kb", result.get("child_kb", 0)) / 1024
         mine = result.get("self_kb", 0) / 1024
         peak_child, peak_self = max(peak_child, child), max(peak_self, mine)
         what = []
@@ -449,8 +453,8 @@ def main() -> None:
             what.append("traceback")
         if result.get("hang"):
             what.append("hang")
-        elif seconds > args.slow:
-            what.append("slow")
+        elif seconds > args.slow:  # slow reading (the readers' limits) or slow checking (checks/)
+            what.append("slow" if result.get("import_seconds", seconds) > args.slow else "slow_check")
         if "died" in result:
             what.append("died")
         if child > args.memory_mb:
@@ -495,7 +499,7 @@ def main() -> None:
     finally:
         for w in workers:
             w.stop()
-    summary = {**counts, "by_level": by_level, "peak_parse_mb": round(peak_child, 1),
+    summary = {**counts, "by_level": by_level, "peak_parse_added_mb": round(peak_child, 1),
                "peak_process_mb": round(peak_self, 1), "slowest_seconds": round(slowest, 2),
                "elapsed_seconds": round(time.monotonic() - started, 1)}
     (args.out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -140,6 +140,17 @@ def _crashed(kind: str, what: str) -> Unreadable:
 
 last_peak_kb: int = 0
 """Peak resident memory (KB) of the last bounded worker (for the fuzzing harness and benchmarks)."""
+last_base_kb: int = 0
+"""Resident memory (KB) of this process when it forked the last worker: the part of the worker's peak that is
+the parent's pages, shared, not the parse's own (the limit, ``RLIMIT_AS``, counts only what the parse adds)."""
+
+
+def _resident_kb() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def bounded(work: Callable[..., T], *args: Any, kind: str) -> T:  # noqa: ANN401
@@ -148,7 +159,7 @@ def bounded(work: Callable[..., T], *args: Any, kind: str) -> T:  # noqa: ANN401
     Without ``fork`` (Windows) or with ``JIXIAO_READER_INPROCESS=1`` it runs here, with any exception
     other than :class:`Unreadable` still turned into one.
     """
-    global last_peak_kb
+    global last_peak_kb, last_base_kb
     seconds, memory = limits()
     if not hasattr(os, "fork") or os.environ.get("JIXIAO_READER_INPROCESS") == "1":
         try:
@@ -162,6 +173,7 @@ def bounded(work: Callable[..., T], *args: Any, kind: str) -> T:  # noqa: ANN401
         except Exception as exc:  # noqa: BLE001 - a third-party parser on untrusted input
             raise _crashed(kind, type(exc).__name__) from None
     budget = _mapped() + memory
+    last_base_kb = _resident_kb()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage does not follow a fork
