@@ -258,3 +258,15 @@ def test_seed_prose_with_figures_of_thousands_of_digits_gives_valid_json(seeds_d
         _strict(dump_json(imported.evaluation))
         _, findings = check_document(imported.evaluation)
         _strict(json_dumps({"findings": [f.to_dict() for f in findings]}))
+
+
+def test_the_cli_applies_the_platforms_input_policy(tmp_path):
+    from jixiao.native import dump_json, load_file
+
+    data = json.loads(dump_json(load_file(EXAMPLE).evaluation))
+    data["unit"] += "\x00附"
+    bad = tmp_path / "含NUL.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", "from jixiao.cli import main; main()", "import", str(bad)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "「unit」含有NUL 字符" in result.stderr and "Traceback" not in result.stderr

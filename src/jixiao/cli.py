@@ -290,7 +290,21 @@ def _imported(file: Path, err: Console, failure: str):  # noqa: ANN202 - (Import
             err.print(f"  {problem}", markup=False)
         sys.exit(2)
     assert imported.evaluation is not None
+    _policy(file, imported.evaluation, err, failure)
     return imported, imported.evaluation
+
+
+def _policy(file: Path, evaluation: Evaluation, err: Console, failure: str) -> None:
+    """The platform's input policy (no NUL or control characters, numbers of sane length), as the web's doors
+    apply it: a document the platform would refuse is refused here too, naming the field."""
+    from .editing import document_json
+    from .web.limits import PolicyError, check
+
+    try:
+        check(document_json(evaluation))
+    except PolicyError as exc:
+        err.print(f"[bold red]{failure}[/] {escape(str(file))}：{escape(exc.message)}", markup=True)
+        sys.exit(2)
 
 
 def _print_import_summary(imported, err: Console) -> None:
