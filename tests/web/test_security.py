@@ -344,3 +344,16 @@ def test_evidence_has_a_quota_of_files_and_bytes(world, client_for, settings):
     too_many = upload("三.pdf", 10)
     assert too_many.status_code == 400 and "达到上限 2 个" in too_many.json()["message"]
     assert Attachment.objects.filter(evaluation=world.eval_a, purpose=Attachment.EVIDENCE).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_docs_work_under_the_csp(live_server, browser):  # noqa: ANN001
+    """The interactive API docs (django-ninja's Swagger UI, bundled files) render with the strict policy."""
+    page = browser.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(live_server.url + "/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info", timeout=20000)
+    assert "绩效" in page.locator(".swagger-ui .info").inner_text()
+    assert not [v for v in violations if "script" in v], violations
+    page.close()
