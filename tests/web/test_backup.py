@@ -149,3 +149,55 @@ def test_a_damaged_backup_restores_nothing(tmp_path):
     not_a_backup.write_bytes(b"hello")
     result = _jixiao(target, "restore", str(not_a_backup))
     assert result.returncode == 2 and "无法打开备份" in result.stderr
+
+
+SAVER = r'''
+import sys, time
+from jixiao.web.server import setup
+setup()
+from django.contrib.auth import get_user_model
+from jixiao.web.evaluations import services
+from jixiao.web.evaluations.models import Evaluation
+editor = get_user_model().objects.get(username="editor-004")
+pk = Evaluation.objects.filter(unit__code="004").values_list("pk", flat=True).first()
+print("ready", flush=True)
+n = 0
+deadline = time.monotonic() + float(sys.argv[1])
+while time.monotonic() < deadline:
+    record = Evaluation.objects.get(pk=pk)
+    doc = dict(record.document)
+    doc["budget"] = {**doc["budget"], "executed": f"{1000 + n % 100}.{n % 97:02d}"}
+    if services.save(pk, doc, record.version, editor, f"并发保存 {n}").outcome == "saved":
+        n += 1
+print("saved", n, flush=True)
+'''
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_backup_taken_while_saves_go_on_is_one_consistent_snapshot(engine, tmp_path):
+    """Each evaluation's version in the archive is exactly its newest stored version: the tables were read
+    in one snapshot, not one after another while a unit kept saving."""
+    source = _base() | ({} if engine == "sqlite" else _postgres()[0]) | {"JIXIAO_DATA_DIR": str(tmp_path / "s")}
+    _run(source, "-c", "from jixiao.web.server import prepare; prepare(True, lambda s: None)")
+    saver = subprocess.Popen([sys.executable, "-c", SAVER, "60"], env=source, stdout=subprocess.PIPE, text=True)
+    try:
+        assert saver.stdout.readline().strip() == "ready"
+        for k in range(3):
+            archive = tmp_path / f"b{k}.backup"
+            made = _jixiao(source, "backup", str(archive))
+            assert made.returncode == 0, made.stderr
+            with zipfile.ZipFile(archive) as z:
+                evaluations = json.loads(z.read("tables/evaluations.evaluation.json"))
+                versions = json.loads(z.read("tables/evaluations.version.json"))
+            newest: dict[int, int] = {}
+            for v in versions:
+                e = v["fields"]["evaluation"]
+                newest[e] = max(newest.get(e, 0), v["fields"]["number"])
+            for e in evaluations:
+                assert e["fields"]["version"] == newest[e["pk"]], (k, e["pk"])
+    finally:
+        saver.kill()
+        out = saver.communicate(timeout=30)[0]
+    with zipfile.ZipFile(tmp_path / "b2.backup") as z:
+        notes = [v["fields"]["note"] for v in json.loads(z.read("tables/evaluations.version.json"))]
+    assert any(n.startswith("并发保存") for n in notes), out  # the saves really went on during the backups
