@@ -41,7 +41,24 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Guarded(click.Group):
+    """Any failure a command did not foresee is one line naming what failed (exit 2), never a traceback;
+    ``JIXIAO_DEBUG=1`` shows the traceback for a bug report."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            if os.environ.get("JIXIAO_DEBUG") == "1":
+                raise
+            files = " ".join(a for a in sys.argv[2:] if not a.startswith("-"))
+            _fail(f"处理 {escape(files) or '输入'} 时出错（{type(exc).__name__}：{escape(str(exc))[:200]}）；"
+                  "设置 JIXIAO_DEBUG=1 可查看详细信息")
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jixiao")
 def main() -> None:
     """绩效（Jixiao）：预算绩效自评的评分、核查与报告。"""
@@ -288,7 +305,21 @@ def _imported(file: Path, err: Console, failure: str):  # noqa: ANN202 - (Import
             err.print(f"  {problem}", markup=False)
         sys.exit(2)
     assert imported.evaluation is not None
+    _policy(file, imported.evaluation, err, failure)
     return imported, imported.evaluation
+
+
+def _policy(file: Path, evaluation: Evaluation, err: Console, failure: str) -> None:
+    """The platform's input policy (no NUL or control characters, numbers of sane length), as the web's doors
+    apply it: a document the platform would refuse is refused here too, naming the field."""
+    from .editing import document_json
+    from .web.limits import PolicyError, check
+
+    try:
+        check(document_json(evaluation))
+    except PolicyError as exc:
+        err.print(f"[bold red]{failure}[/] {escape(str(file))}：{escape(exc.message)}", markup=True)
+        sys.exit(2)
 
 
 def _print_import_summary(imported, err: Console) -> None:
@@ -534,14 +565,57 @@ if __name__ == "__main__":  # pragma: no cover
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn 工作进程数")
-@click.option("--no-demo", is_flag=True, help="空数据库时不载入演示数据")
+@click.option("--demo/--no-demo", default=None,
+              help="空数据库时载入演示数据（开发配置默认载入；生产配置 settings_production 下从不载入）")
 @click.option("--no-worker", is_flag=True, help="不启动后台处理进程（批量任务由别处的 db_worker 执行）")
-def serve_command(port: int, host: str, workers: int, no_demo: bool, no_worker: bool) -> None:
+def serve_command(port: int, host: str, workers: int, demo: bool | None, no_worker: bool) -> None:
     """启动网页平台（默认 SQLite，数据在 ./jixiao-data；设置 DATABASE_URL 则用 PostgreSQL）。
 
-    首次启动时建表，并把自带的示例载入为演示财政局，打印演示账号；同时启动一个后台处理进程
-    （批量导入、批量生成报告），随服务一起停止。
+    首次启动时建表；开发配置下把自带的示例载入为演示财政局并打印演示账号（--no-demo 不载入），
+    生产配置（DJANGO_SETTINGS_MODULE=jixiao.web.settings_production）下从不载入演示数据、不打印密码，
+    并在启动时收集静态文件。同时启动一个后台处理进程（批量导入、批量生成报告），随服务一起停止。
     """
-    from .web.server import serve
+    from .web.server import SettingsError, serve
 
-    serve(host, port, workers, demo=not no_demo, echo=click.echo, worker=not no_worker)
+    try:
+        serve(host, port, workers, demo=demo is not False, echo=click.echo, worker=not no_worker)
+    except SettingsError as exc:
+        _fail(str(exc))
+
+
+@main.command("backup")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(output: Path) -> None:
+    """备份网页平台的全部数据（数据库与全部证明材料等附件）到一个文件；服务运行时也可备份，内容一致。
+
+    数据库同 jixiao serve（JIXIAO_DATA_DIR 下的 SQLite，或 DATABASE_URL 指定的 PostgreSQL）。
+    """
+    from .web.server import SettingsError, setup
+
+    try:
+        setup()
+        from .web.backup import BackupError, backup
+
+        backup(output, echo=click.echo)
+    except (SettingsError, BackupError) as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"无法写入 {output}：{exc.strerror or exc}")
+
+
+@main.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(archive: Path) -> None:
+    """把 jixiao backup 生成的备份恢复到一个空的实例（新的 JIXIAO_DATA_DIR 或新建的 PostgreSQL 数据库）。
+
+    目标数据库已有数据时拒绝恢复；全部数据在一个事务中写入，出错时不留下任何部分数据。
+    """
+    from .web.server import SettingsError, setup
+
+    try:
+        setup()
+        from .web.backup import BackupError, restore
+
+        restore(archive, echo=click.echo)
+    except (SettingsError, BackupError) as exc:
+        _fail(str(exc))

@@ -230,6 +230,10 @@ def write_workbook(results: list[Reviewed], out: str | Path) -> None:
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
     _grade_sheet(book, results)
+    from .cells import neutralise
+
+    for sheet in book.worksheets:  # nothing here is meant as a formula: a unit named =HYPERLINK(…) stays text
+        neutralise(sheet)
     book.save(out)
 
 

@@ -149,16 +149,22 @@ def key(text: str) -> str:
 
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+MAX_DIGITS = 40
+"""A cell with more digits than this is not a figure (an amount in 万元 has some 15): read as text, so no
+document ever holds a number that JSON readers refuse (Python's stops at 4,300 digits)."""
 
 
 def number(text: str) -> Decimal | None:
-    """A plain number in a cell (``1,207.96``, ``10分``, ``1 207.96``), or None."""
+    """A plain number in a cell (``1,207.96``, ``10分``, ``1 207.96``), or None (also for more than
+    :data:`MAX_DIGITS` digits)."""
+    if len(text) > 4 * MAX_DIGITS:
+        return None
     t = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
     for suffix in ("亿元", "万元", "元", "分", "万", "亿"):  # the amount's multiplier is the caller's (money())
         if t.endswith(suffix):
             t = t[: -len(suffix)]
             break
-    if not _NUMBER.fullmatch(t):
+    if not _NUMBER.fullmatch(t) or sum(c.isdigit() for c in t) > MAX_DIGITS:
         return None
     try:
         return Decimal(t)
@@ -171,8 +177,10 @@ _PERCENT = re.compile(r"[+-]?\d+(?:\.\d+)?%")
 
 def percent(text: str) -> str | None:
     """A percentage cell as written (``59.90%``), or None. A bare number is taken as points."""
+    if len(text) > 4 * MAX_DIGITS:
+        return None
     t = unicodedata.normalize("NFKC", text).replace(" ", "")
-    if _PERCENT.fullmatch(t):
+    if _PERCENT.fullmatch(t) and sum(c.isdigit() for c in t) <= MAX_DIGITS:
         return t
     if number(t) is not None and "分" not in t and "元" not in t:
         return f"{t}%"

@@ -13,13 +13,20 @@ import io
 
 from ..document import Source
 from .base import Block, Cell, Unreadable, clean
-from .safety import open_zip
+from .safety import bounded, open_zip, text_limit
 
 _NUMERALS = "一二三四五六七八九十"
 MAX_BLOCKS = 100_000
 
 
 def blocks(raw: bytes, file: str) -> list[Block]:
+    """The document's blocks, read in the bounded worker of :mod:`.safety` (memory, time, text limits)."""
+    import docx  # noqa: F401 - imported in the parent, so that each worker starts warm
+
+    return bounded(_blocks, raw, file, kind=".docx")
+
+
+def _blocks(raw: bytes, file: str) -> list[Block]:
     open_zip(raw, ".docx")
     try:
         import docx
@@ -27,7 +34,7 @@ def blocks(raw: bytes, file: str) -> list[Block]:
 
         document = docx.Document(io.BytesIO(raw))
         return list(_walk(document, file, qn))
-    except Unreadable:
+    except (Unreadable, MemoryError, RecursionError):
         raise
     except Exception as exc:  # a third-party parser on untrusted input: any failure is a bad file
         raise Unreadable(f".docx 文件无法解析（{type(exc).__name__}），可能已损坏", "Word 保存的 .docx 文件") from None
@@ -42,21 +49,27 @@ def _walk(document, file: str, qn):
     table_no = 0
     counters: dict[int, int] = {}
     count = 0
+    text = 0
     for child in body.iterchildren():
         count += 1
         if count > MAX_BLOCKS:
-            raise Unreadable(".docx 文件内容过多", "正常长度的报告")
+            raise Unreadable(f".docx 文件内容过多（超过 {MAX_BLOCKS} 个段落和表格）", "正常长度的报告")
         if child.tag == qn("w:p"):
             paragraph_no += 1
             p = Paragraph(child, document)
-            text = clean(p.text)
-            if not text:
+            line = clean(p.text)
+            if not line:
                 continue
-            text = _numbered(p, text, counters)
-            yield Block((Cell(text, Source(file=file, line=paragraph_no)),), False)
+            line = _numbered(p, line, counters)
+            text += len(line)
+            text_limit(text, ".docx")
+            yield Block((Cell(line, Source(file=file, line=paragraph_no)),), False)
         elif child.tag == qn("w:tbl"):
             table_no += 1
-            yield from _table(Table(child, document), file, table_no)
+            for block in _table(Table(child, document), file, table_no):
+                text += sum(len(c.text) for c in block.cells)
+                text_limit(text, ".docx")
+                yield block
 
 
 def _numbered(p, text: str, counters: dict[int, int]) -> str:

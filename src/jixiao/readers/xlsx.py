@@ -18,24 +18,36 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..document import Source
 from .base import Block, Cell, Unreadable, clean
-from .safety import open_zip
+from .safety import bounded, open_zip, text_limit
 
 MAX_CELLS = 2_000_000
 
 
 def blocks(raw: bytes, file: str) -> list[Block]:
+    """The workbook's rows, read in the bounded worker of :mod:`.safety` (memory, time, text limits)."""
+    import openpyxl  # noqa: F401 - imported in the parent, so that each worker starts warm
+
+    return bounded(_checked, raw, file, kind=".xlsx")
+
+
+def _checked(raw: bytes, file: str) -> list[Block]:
     open_zip(raw, ".xlsx")
     try:
-        import openpyxl
-
-        book = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
-    except Unreadable:
+        return _blocks(raw, file)
+    except (Unreadable, MemoryError, RecursionError):
         raise
     except Exception as exc:  # a third-party parser on untrusted input: any failure is a bad file
         raise Unreadable(f".xlsx 文件无法解析（{type(exc).__name__}），可能已损坏", "Excel 保存的 .xlsx 文件") from None
+
+
+def _blocks(raw: bytes, file: str) -> list[Block]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
     formulas = _Formulas(book, raw)
     out: list[Block] = []
     seen = 0
+    text = 0
     plans = _plans_beside_forms(book)
     for t, ws in enumerate(book.worksheets, start=1):
         if getattr(ws, "sheet_state", "visible") != "visible" or ws.title in plans:
@@ -48,6 +60,8 @@ def blocks(raw: bytes, file: str) -> list[Block]:
                                Source(file=file, sheet=ws.title, cell=c.coordinate)) for c in row
                           if c.__class__.__name__ != "EmptyCell")
             if any(c.text for c in cells):
+                text += sum(len(c.text) for c in cells)
+                text_limit(text, ".xlsx")
                 out.append(Block(cells, True, table=t))
     return out
 

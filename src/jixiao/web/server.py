@@ -25,27 +25,55 @@ RESTART_DELAY = 5
 """Seconds before a worker that exited on its own is started again."""
 
 
+class SettingsError(Exception):
+    """The settings cannot be loaded (a missing ``JIXIAO_SECRET_KEY`` …); the message says what to set."""
+
+
 def setup() -> None:
-    """Configure Django for this process (settings from the environment)."""
+    """Configure Django for this process (settings from the environment); :class:`SettingsError` with a
+    readable message when the settings are incomplete (never a traceback)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise SettingsError(f"配置不完整（{os.environ['DJANGO_SETTINGS_MODULE']}）：{exc}") from None
+
+
+def production() -> bool:
+    """Whether the production settings are in use (``settings_production``)."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "JIXIAO_PRODUCTION", False))
 
 
 def prepare(demo: bool = True, echo: Callable[[str], None] = print) -> None:
-    """Create or update the tables; load the demo bureau into an empty database and print its logins."""
+    """Create or update the tables; load the demo bureau into an empty database and print its logins.
+
+    Under the production settings the demo is never loaded (whatever ``demo`` says) and no login is
+    printed; the static files are collected so that every page finds its hashed files.
+    """
     setup()
     from django.conf import settings
     from django.core.management import call_command
 
+    from .logs import private_dir
+
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
-        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(database["NAME"]).parent)
         echo(f"数据库：SQLite {database['NAME']}")
     else:
         echo(f"数据库：{database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}/{database.get('NAME')}")
     call_command("migrate", interactive=False, verbosity=0)
+    if production():
+        call_command("collectstatic", interactive=False, verbosity=0)
+        echo(f"静态文件：{settings.STATIC_ROOT}")
+        if demo:
+            echo("生产环境（settings_production）不载入演示数据；请用 python -m jixiao.web createsuperuser 或管理页建立账号")
+        return
     if demo:
         from .demo import demo_logins, load_demo, print_logins
 

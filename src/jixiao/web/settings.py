@@ -18,6 +18,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from .logs import private_dir
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("JIXIAO_DATA_DIR", "jixiao-data")).resolve()
 
@@ -31,7 +33,7 @@ def _secret_key() -> str:
     except OSError:
         key = secrets.token_urlsafe(50)
         try:
-            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            private_dir(DATA_DIR)
             key_file.write_text(key)
             key_file.chmod(0o600)
         except OSError:
@@ -62,12 +64,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jixiao.web.security.SecurityHeadersMiddleware",  # CSP and companions, on static files too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jixiao.web.limits.InputPolicyMiddleware",  # one body size, nesting, number and character policy
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -115,6 +119,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 # machines share the queue through the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Sign-in names NFKC-normalised and case-folded (full-width letters are the same account): orgs/backends.py
+AUTHENTICATION_BACKENDS = ["jixiao.web.orgs.backends.NormalisedBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -141,16 +147,32 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Uploads: a report or an evidence file is at most 20 MB (the readers' own limit).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Uploads: a report or an evidence file is at most 20 MB (the readers' own limit). A body that is not a
+# file upload (the editor's and the API's JSON, forms) is at most 5 MB: jixiao.web.limits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 JIXIAO_MAX_UPLOAD = 20 * 1024 * 1024
+# Evidence (证明材料) per evaluation: at most this many files and bytes (views/editing._over_quota).
+JIXIAO_EVIDENCE_FILES = int(os.environ.get("JIXIAO_EVIDENCE_FILES", "200"))
+JIXIAO_EVIDENCE_BYTES = int(os.environ.get("JIXIAO_EVIDENCE_MB", "200")) * 1024 * 1024
 # A batch import may be a folder of many files (the jobs app caps a job at 1000 files and 200 MB).
 DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 
+# Server errors (500s, with their traceback) go to standard error and to $JIXIAO_LOG_FILE (default
+# DATA_DIR/jixiao-errors.log, rotated at 10 MB, 5 kept); the platform's own messages to standard error.
+LOG_FILE = os.environ.get("JIXIAO_LOG_FILE") or str(DATA_DIR / "jixiao-errors.log")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"jixiao": {"handlers": ["console"], "level": os.environ.get("JIXIAO_LOG_LEVEL", "INFO")}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "errors": {"class": "jixiao.web.logs.ErrorFileHandler", "filename": LOG_FILE, "level": "ERROR",
+                   "formatter": "plain", "maxBytes": 10 * 1024 * 1024, "backupCount": 5},
+    },
+    "loggers": {
+        "jixiao": {"handlers": ["console", "errors"], "level": os.environ.get("JIXIAO_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["console", "errors"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -2,7 +2,8 @@
 
 The file has the rows the page shows, in the same order: a title line, the column headings, the rows
 (links as their text, blanks as empty cells), and the table's note. Numbers stay numbers: a Decimal
-is written to the workbook as the exact figure, to the CSV as its text.
+is written to the workbook as the exact figure, to the CSV as its text. A text that a spreadsheet
+would run as a formula (``=HYPERLINK(…)``, ``@SUM(…)``) never does (:mod:`jixiao.cells`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from ...cells import csv_cell, neutralise
 from .stats import Link, Table
 
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -30,10 +32,10 @@ def cell(value: Any) -> Any:
 def to_csv(table: Table, heading: str) -> bytes:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
-    w.writerow([heading])
-    w.writerow(table.columns)
-    for row in table.rows:
-        w.writerow([format(v, "f") if isinstance(v, Decimal) else v for v in map(cell, row)])
+    w.writerow([csv_cell(heading)])
+    w.writerow([csv_cell(c) for c in table.columns])
+    for row in table.rows:  # a Decimal is a figure, written as it is; a text may not start a formula
+        w.writerow([format(v, "f") if isinstance(v, Decimal) else csv_cell(v) for v in map(cell, row)])
     if table.note:
         w.writerow([f"说明：{table.note}"])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -72,6 +74,7 @@ def to_xlsx(table: Table, heading: str) -> bytes:
         ws.append([])
         ws.append([f"说明：{table.note}"])
         ws.cell(ws.max_row, 1).font = Font(italic=True, color="6B7785")
+    neutralise(ws)  # nothing in a dashboard table is a formula: a name like =HYPERLINK(…) stays text
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,6 +23,8 @@ from jixiao.readers import read_bytes
 from ..orgs.models import Project, Unit
 from .models import (EDITABLE, HEAVY, IN_REVIEW, Attachment, Comment, Evaluation, Justification, Status, Transition,
                      Version, display_name)
+
+log = logging.getLogger("jixiao.web")
 
 
 class ServiceError(Exception):
@@ -61,13 +64,28 @@ class Report:
 
 
 def read_report(raw: bytes, name: str) -> Report:
-    """Read an uploaded file of any format the readers know; Unreadable when it is not a report."""
-    imported = read_bytes(raw, name)
+    """Read an uploaded file of any format the readers know; Unreadable when it is not a report.
+
+    Whatever happens inside the readers is a sentence about the file, never a 500 (logged with its
+    traceback); what they read must pass the platform's input policy (no NUL or control characters,
+    numbers of sane length: :mod:`jixiao.web.limits`) before it is stored.
+    """
+    from ..limits import PolicyError, check
+
+    try:
+        imported = read_bytes(raw, name)
+    except Exception as exc:  # noqa: BLE001 - the readers promise never to raise; this door keeps that promise
+        log.exception("reader failed on %s", name)
+        raise Unreadable(f"无法导入「{name}」：读取文件时出错（{type(exc).__name__}），文件可能已损坏") from None
     if imported.evaluation is None:
         problems = "；".join(problem_text(p) for p in imported.problems[:5]) or "无法识别为自评报告或自评表"
         raise Unreadable(f"无法导入「{name}」：{problems}")
     data = editing.document_json(imported.evaluation)
     data.pop("provenance", None)
+    try:
+        check(data)
+    except PolicyError as exc:
+        raise Unreadable(f"无法导入「{name}」：文件中{exc.message}") from None
     return Report(imported.evaluation, data, list(imported.findings))
 
 

@@ -37,7 +37,7 @@ from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-
+from ...cells import csv_row
 from ..evaluations.models import Evaluation
 from ..evaluations.services import ServiceError, Unreadable, create, read_report
 from ..orgs.models import Unit
@@ -428,7 +428,7 @@ def report_csv(job: Job) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(REPORT_HEADER)
-    writer.writerows(report_rows(job))
+    writer.writerows(csv_row(row) for row in report_rows(job))  # a file named =HYPERLINK(…) stays text
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

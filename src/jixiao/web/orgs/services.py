@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from .backends import normalise_username
 from .models import Bureau, Department, Membership, Notice, Role, Unit
 
 
@@ -50,11 +51,11 @@ def add_person(bureau: Bureau, username: str, full_name: str, role: str, unit_id
     if role not in Role.values:
         raise OrgError("请选择角色")
     unit = _in_bureau(Unit, unit_id, department__bureau=bureau) if Role(role).in_unit else None
-    username = username.strip()
+    username = normalise_username(username)  # stored as it is compared at sign-in
     if not username:
         raise OrgError("请填写用户名")
     User = get_user_model()
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username__iexact=username).exists():
         raise OrgError(f"用户名「{username}」已被使用")
     candidate = User(username=username, first_name=full_name.strip()[:150])
     try:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from .. import access
 from . import services
+from .backends import normalise_username
 from .models import Department, Membership, Notice, Role, Unit
 
 MAX_FAILURES = 10
@@ -18,7 +19,7 @@ WINDOW = 15 * 60
 
 
 def _key(request: HttpRequest) -> str:
-    who = (request.POST.get("username") or "").strip().lower()[:150]
+    who = normalise_username(request.POST.get("username"))  # ｌｅａｄｅｒ-003 counts as leader-003
     return f"login-failures:{request.META.get('REMOTE_ADDR', '')}:{who}"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -44,11 +43,14 @@ def json_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def json_body(request: HttpRequest) -> dict[str, Any]:
-    """The request's JSON object; a body that is not one is refused with the reason."""
+    """The request's JSON object under the platform's input policy (:mod:`jixiao.web.limits`: size, nesting,
+    number length, no NUL or control characters); a body that is not one is refused with the reason."""
+    from ...limits import PolicyError, loads
+
     try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadBody(f"请求内容不是有效的 JSON：{exc}") from None
+        data = loads(request.body)
+    except PolicyError as exc:
+        raise BadBody(exc.message) from None
     if not isinstance(data, dict):
         raise BadBody("请求内容应为 JSON 对象")
     return data

@@ -71,8 +71,28 @@ def upload_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         return json_response({"ok": False, "message": f"文件「{upload.name}」过大（{upload.size} 字节），上限为 20 MB"}, 400)
     if path and editing.label_for(path, record.document) == "整份文档":
         return json_response({"ok": False, "message": f"指标位置「{path}」无效"}, 400)
+    refused = _over_quota(record, upload.name, upload.size)
+    if refused:
+        return json_response({"ok": False, "message": refused}, 400)
     attach(record, Attachment.EVIDENCE, path, upload.name, upload.read(), upload.content_type or "", request.user)
     return json_response({"ok": True, "evidence": evidence_list(record)})
+
+
+def _over_quota(record: Evaluation, name: str, size: int) -> str:
+    """Why one more evidence file would pass the evaluation's quota (files and bytes), or ""."""
+    from django.db.models import Count, Sum
+
+    files_limit = getattr(settings, "JIXIAO_EVIDENCE_FILES", 200)
+    bytes_limit = getattr(settings, "JIXIAO_EVIDENCE_BYTES", 200 * 1024 * 1024)
+    held = Attachment.objects.filter(evaluation=record, purpose=Attachment.EVIDENCE).aggregate(
+        n=Count("pk"), size=Sum("size"))
+    if held["n"] >= files_limit:
+        return f"本自评的证明材料已有 {held['n']} 个，达到上限 {files_limit} 个；请合并或删除不需要的文件后再上传「{name}」"
+    if (held["size"] or 0) + size > bytes_limit:
+        mb = 1024 * 1024
+        return (f"本自评的证明材料已占 {(held['size'] or 0) / mb:.1f} MB，加上「{name}」（{size / mb:.1f} MB）"
+                f"将超过上限 {bytes_limit // mb} MB")
+    return ""
 
 
 @login_required

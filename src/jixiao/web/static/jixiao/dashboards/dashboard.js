@@ -17,6 +17,18 @@
   var FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif';
   var charts = {};
 
+  // Every text that reaches a tooltip (HTML) is escaped here: names come from users.
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+  function esc(value) {
+    return String(value === undefined || value === null ? "" : value).replace(/[&<>"'`]/g, function (c) { return ESCAPES[c]; });
+  }
+  // An axis tooltip of plain text lines (the default one builds HTML from the names it is given).
+  function axisTooltip(params) {
+    return [esc(params[0].name)].concat(params.map(function (p) {
+      return esc(p.seriesName) + "：" + esc(p.value);
+    })).join("<br>");
+  }
+
   function query(extra) {
     var q = Object.assign({}, data.query, extra || {});
     return "?" + Object.keys(q).map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(q[k]); }).join("&");
@@ -38,9 +50,9 @@
 
   function stages() {
     draw("chart-stages", {
-      tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+      tooltip: { trigger: "item", formatter: function (p) { return esc(p.name) + "：" + esc(p.value) + "（" + esc(p.percent) + "%）"; } },
       legend: { bottom: 0 },
-      series: [{ type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"], label: { formatter: "{b}\n{c}" },
+      series: [{ type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"], label: { formatter: function (p) { return p.name + "\n" + p.value; } },
                  data: data.stages.map(function (s) {
                    return { name: s.label, value: s.value, itemStyle: { color: STAGE_COLORS[s.key] } };
                  }) }]
@@ -49,7 +61,7 @@
 
   function grades() {
     draw("chart-grades", {
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: axisTooltip },
       grid: { left: 48, right: 16, top: 24, bottom: 32 },
       xAxis: { type: "category", data: data.grades.map(function (g) { return g.label; }) },
       yAxis: { type: "value", name: "自评数", minInterval: 1 },
@@ -61,7 +73,7 @@
   function histogram() {
     function color(low) { return low >= 90 ? GRADE_COLORS["优"] : low >= 80 ? GRADE_COLORS["良"] : low >= 60 ? GRADE_COLORS["中"] : GRADE_COLORS["差"]; }
     draw("chart-histogram", {
-      tooltip: { trigger: "axis", formatter: function (p) { return p[0].name + "分：" + p[0].value + " 份"; } },
+      tooltip: { trigger: "axis", formatter: function (p) { return esc(p[0].name) + "分：" + esc(p[0].value) + " 份"; } },
       grid: { left: 48, right: 16, top: 24, bottom: 48 },
       xAxis: { type: "category", name: "得分", nameLocation: "center", nameGap: 30,
                data: data.histogram.map(function (b) { return b.label; }), axisLabel: { interval: 0, rotate: 30 } },
@@ -92,8 +104,9 @@
     draw("chart-scatter", {
       legend: { top: 0 },
       tooltip: { trigger: "item", formatter: function (p) {
-        var v = p.value, name = labels[v[2]] ? labels[v[2]] + "<br>" : "";
-        return name + "#" + v[2] + " 预算执行率 " + v[3] + "% · 得分 " + v[4] + " · " + p.seriesName + "<br><small>点击打开审核页</small>";
+        var v = p.value, name = labels[v[2]] ? esc(labels[v[2]]) + "<br>" : "";
+        return name + "#" + esc(v[2]) + " 预算执行率 " + esc(v[3]) + "% · 得分 " + esc(v[4]) + " · " + esc(p.seriesName) +
+          "<br><small>点击打开审核页</small>";
       } },
       grid: { left: 56, right: 24, top: 40, bottom: 48 },
       xAxis: { type: "value", name: "预算执行率（%）", nameLocation: "center", nameGap: 28, max: RATE_MAX,
@@ -110,7 +123,7 @@
     var el = document.getElementById("chart-findings");
     if (el) el.style.height = Math.max(160, rows.length * 26 + 60) + "px";
     draw("chart-findings", {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: axisTooltip },
       grid: { left: 8, right: 40, top: 16, bottom: 24, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: rows.map(function (r) {
@@ -127,7 +140,7 @@
     var el = document.getElementById("chart-departments");
     if (el) el.style.height = Math.max(200, d.names.length * 24 + 80) + "px";
     draw("chart-departments", {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: axisTooltip },
       legend: { top: 0 },
       grid: { left: 8, right: 24, top: 32, bottom: 24, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
