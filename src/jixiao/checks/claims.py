@@ -270,6 +270,17 @@ def _amount(value: Decimal, unit: str) -> Decimal:
     return value
 
 
+_CHANGE = re.compile(r"增加|减少|增长|下降|提高|降低|追加|追减|调增|调减|相比|超出|多出")
+
+
+def _compared(lead: str, label: str) -> bool:
+    """The amount after ``label`` is a change against it (比年初预算增加…, 较上年预算减少…)."""
+    at = lead.rfind(label)
+    if at < 0:
+        return False
+    return lead[max(0, at - 2):at].endswith(("比", "较", "与")) or _CHANGE.search(lead[at + len(label):]) is not None
+
+
 def _claims_in_sentence(sentence: str, subjects: _Subjects) -> Iterator[tuple[str, str, str, Decimal | str | int, str]]:
     """(kind, field, label, value, written) for each figure in one normalised sentence."""
     previous_end = 0
@@ -295,6 +306,8 @@ def _claims_in_sentence(sentence: str, subjects: _Subjects) -> Iterator[tuple[st
             if found is None:
                 continue
             label, role = found
+            if _compared(lead, label):
+                continue  # 比年初预算增加758.97万元: a difference from the figure, not the figure
             subject = _subject(before, lead, subjects)
             field = _amount_field(subject, role)
             if subject == "other":
