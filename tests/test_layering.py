@@ -17,7 +17,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jixiao"
 CORE = {"document", "numbers", "values", "common", "rulesets", "direction", "scoring", "derive", "figures",
-        "tolerance", "native"}
+        "tolerance", "native", "cells"}
 PEERS = {"readers", "checks", "writers"}
 SERVICES = {"service", "editing", "review", "synthetic"}
 SHELLS = {"cli", "web"}

@@ -32,7 +32,8 @@ import yaml
 from ..document import Source
 from .identity import Line
 
-_AMOUNT = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)")
+# at most 40 digits: a longer run is no figure (and would be no JSON number other readers accept)
+_AMOUNT = re.compile(r"(?<![\d.,])(\d[\d,]{0,39}(?:\.\d{1,12})?)(?![\d,.])\s*(亿元|万元|元)")
 _SCORE = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*分")
 _SENTENCE = re.compile(r"[^。；;!！?？\n]+")
 _WINDOW = 160  # characters before an amount that can say what it is (bounded: linear time on long pages)
