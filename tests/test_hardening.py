@@ -148,7 +148,8 @@ def test_a_doubly_compressed_content_stream_hits_the_memory_limit():
     assert len(raw) < 20_000
     message = _problem(raw, "压缩炸弹.pdf")
     assert "内存上限" in message and "512 MB" in message
-    assert safety.last_peak_kb < 700 * 1024  # the worker stopped near its limit; this process is untouched
+    # the worker stopped near its limit (its peak less the parent's pages it shares); this process is untouched
+    assert safety.last_peak_kb - safety.last_base_kb < 700 * 1024
 
 
 def test_a_page_of_a_million_rules_is_refused_at_the_object_limit():
