@@ -178,8 +178,9 @@ def _invalid(analysis: editing.Analysis, message: str = "文档无效") -> ApiEr
     return ApiError(400, f"{message}：{first}" if first else message, problems=problems)
 
 
-def _analysed(document: dict[str, Any]) -> editing.Analysis:
-    analysis = editing.analyse(_checked_document(document))
+def _analysed(document: dict[str, Any], stored: bool = False) -> editing.Analysis:
+    """``stored``: the document becomes an evaluation, which needs its year and unit (a check does not)."""
+    analysis = editing.analyse(_checked_document(document), stored=stored)
     if not analysis.ok:
         raise _invalid(analysis)
     return analysis
@@ -253,7 +254,7 @@ def import_evaluation(request: HttpRequest, file: File[UploadedFile],
           "同一单位同一年度只能有一份部门整体支出自评，同一项目同一年度只能有一份项目支出自评（重复时 409）。")
 def create_evaluation(request: HttpRequest, body: s.CreateIn) -> Reply:
     unit = _unit_for_create(request, body.unit)
-    analysis = _analysed(body.document)
+    analysis = _analysed(body.document, stored=True)
     record = _store(request, unit, analysis, body.note or "通过开放接口新建")
     return Reply(201, _summary(_fresh(record.pk)) | {"unchanged": False, "changes": analysis.to_json()["changes"]})
 
