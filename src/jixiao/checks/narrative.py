@@ -105,11 +105,20 @@ def amounts(ctx: Context) -> Iterator[Hit]:
                 break
 
 
-def _own_amounts(ctx: Context, claim: Claim, key: str) -> str:
+def _amounts_by_sentence(ctx: Context) -> dict[str, dict[str, object]]:
+    """The prose's amounts, by sentence, gathered once (not once per rate: a page of figures is linear)."""
+    out: dict[str, dict[str, object]] = {}
+    for c in ctx.claims:
+        if c.kind == "amount":
+            out.setdefault(c.sentence, {})[c.field] = c.value
+    return out
+
+
+def _own_amounts(ctx: Context, claim: Claim, key: str, by_sentence: dict[str, dict[str, object]]) -> str:
     """When the prose's own amounts in the same sentence give its rate, say so."""
     if key != "budget_execution_rate":
         return ""
-    same = {c.field: c.value for c in ctx.claims if c.sentence == claim.sentence and c.kind == "amount"}
+    same = by_sentence.get(claim.sentence, {})
     num = same.get("budget.executed")
     den = same.get("budget.adjusted", same.get("budget.initial"))
     if isinstance(num, Decimal) and isinstance(den, Decimal) and den:
@@ -146,6 +155,7 @@ def rates(ctx: Context) -> Iterator[Hit]:
     """
     e = ctx.evaluation
     stated = _stated_rates(ctx)
+    by_sentence = _amounts_by_sentence(ctx)
     for claim in ctx.claims:
         if claim.kind != "rate" or not isinstance(claim.value, Decimal):
             continue
@@ -177,7 +187,7 @@ def rates(ctx: Context) -> Iterator[Hit]:
             continue
         inferred = "（推算）" in formula or "推算" in formula
         yield Hit(f"报告正文写{claim.label}{claim.written}，按表中金额{formula}={points(shown(true))}"
-                  f"{_own_amounts(ctx, claim, key)}：{_quote(claim)}", claim_where(ctx, claim),
+                  f"{_own_amounts(ctx, claim, key, by_sentence)}：{_quote(claim)}", claim_where(ctx, claim),
                   points(shown(true)), claim.written, Severity.WARNING if inferred else None, claim=claim, truth=true)
 
 
@@ -299,6 +309,21 @@ _SELF_NAMES = (
     re.compile(r"^(?P<name>[^\s，。；,;:：]{4,40}?" + _ORG_SUFFIX + r")\s*(?:是|为|系|成立于|作为)"),
     re.compile(r"(?P<name>[^\s，。；,;:：]{4,40}?" + _ORG_SUFFIX + r")\s*(?:\d{4}\s*年度?)?\s*(?:部门整体|项目)?(?:支出)?绩效自评报告"),
 )
+def _self_name(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
+    """``pattern`` searched only near the words it needs, so a line of megabytes costs what its matches cost."""
+    if pattern is _SELF_NAMES[2]:
+        at = line.find("绩效自评报告")
+        while at >= 0:
+            m = pattern.search(line[max(0, at - 60):at + 6])
+            if m is not None:
+                return m
+            at = line.find("绩效自评报告", at + 1)
+        return None
+    if pattern is _SELF_NAMES[1]:
+        return pattern.search(line[:60])  # anchored at the start: 40 characters of name and its verb
+    return pattern.search(line) if "名称" in line or "单位" in line else None
+
+
 _NAME_NOISE = re.compile(r"[\s“”\"'（）()·]|中国共产党|中共|郑州市|河南省")
 
 
@@ -331,7 +356,7 @@ def unit_name(ctx: Context) -> Iterator[Hit]:
         for line in text.splitlines():
             line = line.strip()
             for pattern in _SELF_NAMES:
-                m = pattern.search(line)
+                m = _self_name(pattern, line)
                 if m is None:
                     continue
                 name = m.group("name")
