@@ -268,6 +268,8 @@ def test_the_cli_applies_the_platforms_input_policy(tmp_path):
     data["unit"] += "\x00附"
     bad = tmp_path / "含NUL.json"
     bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-c", "from jixiao.cli import main; main()", "import", str(bad)],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2 and "「unit」含有NUL 字符" in result.stderr and "Traceback" not in result.stderr
+    for command in ("import", "score", "check"):  # every door of the CLI
+        result = subprocess.run([sys.executable, "-c", "from jixiao.cli import main; main()", command, str(bad)],
+                                capture_output=True, text=True, timeout=120)
+        said = (result.stderr + result.stdout).replace("\n", "")  # the console wraps long lines
+        assert result.returncode == 2 and "「unit」含有NUL 字符" in said and "Traceback" not in said, command

@@ -83,6 +83,7 @@ def score_command(file: Path, ruleset_id: str | None, as_json: bool) -> None:
         sys.exit(2)
     evaluation = scored.loaded.evaluation
     assert evaluation is not None
+    _policy(file, evaluation, _console(stderr=True), "无法评分")
     if as_json:
         data = {"file": str(file), "unit": evaluation.unit, "year": evaluation.year,
                 "kind": evaluation.kind.value, **to_dict(scored.scorecard)}
@@ -223,6 +224,11 @@ def check_command(files: tuple[Path, ...], ruleset_id: str | None, previous: Pat
             unreadable = True
             results.append((file, None, checked.problems, []))
             continue
+        refused = _refused(checked.loaded.evaluation)
+        if refused is not None:  # the platform's input policy, as the web's doors apply it
+            unreadable = True
+            results.append((file, None, [refused], []))
+            continue
         errors |= any(f.severity is Severity.ERROR for f in checked.findings)
         shown = [f for f in checked.findings if f.severity.rank >= floor]
         results.append((file, checked.loaded.evaluation, [], shown))
@@ -309,16 +315,26 @@ def _imported(file: Path, err: Console, failure: str):  # noqa: ANN202 - (Import
     return imported, imported.evaluation
 
 
-def _policy(file: Path, evaluation: Evaluation, err: Console, failure: str) -> None:
-    """The platform's input policy (no NUL or control characters, numbers of sane length), as the web's doors
-    apply it: a document the platform would refuse is refused here too, naming the field."""
+def _refused(evaluation: Evaluation | None) -> str | None:
+    """Why the platform's input policy refuses ``evaluation`` (NUL or control characters, numbers too long), or None."""
     from .editing import document_json
     from .web.limits import PolicyError, check
 
+    if evaluation is None:
+        return None
     try:
         check(document_json(evaluation))
     except PolicyError as exc:
-        err.print(f"[bold red]{failure}[/] {escape(str(file))}：{escape(exc.message)}", markup=True)
+        return exc.message
+    return None
+
+
+def _policy(file: Path, evaluation: Evaluation, err: Console, failure: str) -> None:
+    """The platform's input policy (no NUL or control characters, numbers of sane length), as the web's doors
+    apply it: a document the platform would refuse is refused here too, naming the field."""
+    refused = _refused(evaluation)
+    if refused is not None:
+        err.print(f"[bold red]{failure}[/] {escape(str(file))}：{escape(refused)}", markup=True)
         sys.exit(2)
 
 
