@@ -233,13 +233,17 @@ def _department(e: Evaluation, rules: RuleSet) -> Table:
                    (8, 9, 12, 8, 7, 8, 8, 7, 10))
 
 
+def _department_text(project) -> str:  # noqa: ANN001 - document.ProjectInfo
+    """主管部门 as the forms print it: [代码]名称."""
+    name = project.department or ""
+    return f"[{project.department_code}]{name}" if project.department_code else name
+
+
 def _project(e: Evaluation, rules: RuleSet) -> Table:
     project = e.project
     assert project is not None  # the model refuses a project document without it
     g = _Grid(8)
-    department = project.department or ""
-    if project.department_code:
-        department = f"[{project.department_code}]{department}"
+    department = _department_text(project)
     g.row(_l("项目名称"), (_t(project.name, "project.name"), 7))
     g.row(_l("主管部门及代码"), (_t(department or None, "project.department"), 3), _l("实施单位"),
           (_t(project.implementer, "project.implementer"), 3))
@@ -309,9 +313,7 @@ def _national_project(e: Evaluation, rules: RuleSet, layout) -> Table:  # noqa: 
     project = e.project
     assert project is not None  # the model refuses a project document without it
     g = _Grid(9)
-    department = project.department or ""
-    if project.department_code:
-        department = f"[{project.department_code}]{department}"
+    department = _department_text(project)
     g.row(_l("项目名称"), (_t(project.name, "project.name"), 8))
     g.row(_l("主管部门"), (_t(department or None, "project.department"), 3), _l("实施单位"),
           (_t(project.implementer, "project.implementer"), 4))
